@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from dientap.accounts import views as account_views
+from dientap.core import views as core_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="exercises:list", permanent=False)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/language/", account_views.set_language, name="set_language"),
+    path("exercises/", include("dientap.exercises.urls")),
+    path("", include("dientap.organizations.urls")),
+    path("", include("dientap.conferences.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "dientap.core.views.permission_denied"
+handler404 = "dientap.core.views.page_not_found"
+handler500 = "dientap.core.views.server_error"

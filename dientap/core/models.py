@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import RestrictedQuerySet
+
+
+class BaseModel(models.Model):
+    """Every domain object: timestamps and a version number for optimistic concurrency.
+
+    `version` grows by one on every update made through a service; an update that was
+    prepared against an older version is refused (see core.services.update).
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    # Fields left out of audit snapshots (noise, or derived from others).
+    audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    def audit_exercise_id(self):
+        """The exercise this object belongs to, for filtering the audit log (or None)."""
+        return getattr(self, "exercise_id", None)
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("updated")
+        DELETE = "delete", _("deleted")
+
+    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    exercise_id = models.BigIntegerField(_("exercise"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def changed_fields(self):
+        """[(field, before, after)] for the fields whose value changed."""
+        before, after = self.before or {}, self.after or {}
+        keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+        return [(k, before.get(k), after.get(k)) for k in keys]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExercisesConfig(AppConfig):
+    name = "dientap.exercises"
+    label = "exercises"
+    verbose_name = _("Exercises")

@@ -1,0 +1,60 @@
+"""Reads of exercises and what hangs under them, always scoped to the user."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from dientap.conferences.models import Holding
+from dientap.core.scoping import CHANGE, VIEW
+
+from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Membership, Round
+
+
+def exercise_list(user, *, status: str = "") -> QuerySet[Exercise]:
+    qs = Exercise.objects.restrict(user, VIEW).select_related("area", "area__level")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(round_count=Count("rounds", distinct=True))
+
+
+def exercise_get(user, pk, action: str = VIEW) -> Exercise:
+    """The exercise, if the user may see (or change) it; else Exercise.DoesNotExist."""
+    return (
+        Exercise.objects.restrict(user, action)
+        .select_related("area", "area__level")
+        .get(pk=pk)
+    )
+
+
+def can_change(user, exercise: Exercise) -> bool:
+    return Exercise.objects.restrict(user, CHANGE).filter(pk=exercise.pk).exists()
+
+
+def committees(exercise: Exercise) -> QuerySet[Committee]:
+    members = CommitteeMember.objects.select_related("person", "post", "post__body")
+    return exercise.committees.prefetch_related(Prefetch("members", queryset=members))
+
+
+def rounds_with_holdings(exercise: Exercise) -> QuerySet[Round]:
+    holdings = Holding.objects.select_related(
+        "conference", "conference__body", "conference__chair_post",
+        "conference__chair_post__person",
+    ).order_by("starts_at", "id")
+    return exercise.rounds.prefetch_related(Prefetch("holdings", queryset=holdings))
+
+
+def frame_by_body(exercise: Exercise) -> list[dict]:
+    """The frame grouped by body: [{body, entries: [participant …]}], bodies in their order."""
+    entries = (
+        FrameParticipant.objects.filter(exercise=exercise)
+        .select_related("body", "person", "post")
+        .order_by("body__sort_order", "body__name", "person__sort_key", "id")
+    )
+    groups: dict[int, dict] = {}
+    for entry in entries:
+        group = groups.setdefault(entry.body_id, {"body": entry.body, "entries": []})
+        group["entries"].append(entry)
+    return list(groups.values())
+
+
+def user_roles(user, exercise: Exercise) -> list[Membership.Role]:
+    roles = Membership.objects.filter(exercise=exercise, user=user).values_list("role", flat=True)
+    return [Membership.Role(r) for r in roles]

@@ -1,0 +1,128 @@
+"""State changes of exercises, committees, frame, roles and rounds."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dientap.core import services
+from dientap.core.scoping import CHANGE
+
+from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Membership, Round
+
+STATUS_ORDER = [s.value for s in Exercise.Status]
+# Rehearsals start at most this long before the exercise itself.
+_MAX_LEAD = timedelta(days=366)
+
+
+def require_change(user, exercise: Exercise) -> None:
+    """Only Organizing Committee staff and directors of the exercise (or admins) change it."""
+    if user is None:
+        return  # system changes (demo loader, migrations)
+    if not Exercise.objects.restrict(user, CHANGE).filter(pk=exercise.pk).exists():
+        raise PermissionDenied(_("You may not change this exercise."))
+
+
+@transaction.atomic
+def exercise_create(*, acting_user, **fields) -> Exercise:
+    exercise = services.create(Exercise, acting_user=acting_user, **fields)
+    if acting_user is not None and not acting_user.is_superuser:
+        # The creator runs it until they hand it over.
+        services.create(Membership, acting_user=acting_user, exercise=exercise,
+                        user=acting_user, role=Membership.Role.ORGANIZER)
+    return exercise
+
+
+def exercise_update(exercise: Exercise, *, acting_user, expected_version=None, **fields):
+    require_change(acting_user, exercise)
+    if "status" in fields and fields["status"] != exercise.status:
+        _check_status_step(exercise.status, fields["status"])
+    return services.update(exercise, acting_user=acting_user, expected_version=expected_version,
+                           **fields)
+
+
+def _check_status_step(old: str, new: str) -> None:
+    if new not in STATUS_ORDER:
+        raise ValidationError({"status": _("Unknown status.")})
+    if abs(STATUS_ORDER.index(new) - STATUS_ORDER.index(old)) != 1:
+        raise ValidationError({"status": _(
+            "The status moves one step at a time: from “{old}” it can go to {allowed}."
+        ).format(
+            old=Exercise.Status(old).label,
+            allowed=" / ".join(f"“{Exercise.Status(s).label}”" for s in allowed_statuses(old)),
+        )})
+
+
+def allowed_statuses(current: str) -> list[str]:
+    i = STATUS_ORDER.index(current)
+    return [STATUS_ORDER[j] for j in (i - 1, i + 1) if 0 <= j < len(STATUS_ORDER)]
+
+
+def exercise_change_status(exercise: Exercise, *, acting_user, status: str,
+                           expected_version=None) -> Exercise:
+    return exercise_update(exercise, acting_user=acting_user, expected_version=expected_version,
+                           status=status)
+
+
+def membership_grant(exercise: Exercise, *, acting_user, user, role: str) -> Membership:
+    require_change(acting_user, exercise)
+    return services.create(Membership, acting_user=acting_user,
+                           exercise=exercise, user=user, role=role)
+
+
+def membership_revoke(membership: Membership, *, acting_user) -> None:
+    require_change(acting_user, membership.exercise)
+    services.delete(membership, acting_user=acting_user)
+
+
+def committee_create(exercise: Exercise, *, acting_user, **fields) -> Committee:
+    require_change(acting_user, exercise)
+    return services.create(Committee, acting_user=acting_user, exercise=exercise, **fields)
+
+
+def committee_member_add(committee: Committee, *, acting_user, **fields) -> CommitteeMember:
+    require_change(acting_user, committee.exercise)
+    post = fields.get("post")
+    if post is not None and post.person_id != fields["person"].pk:
+        raise ValidationError({"post": _("This post belongs to someone else.")})
+    return services.create(CommitteeMember, acting_user=acting_user, committee=committee,
+                           **fields)
+
+
+def committee_member_remove(member: CommitteeMember, *, acting_user) -> None:
+    require_change(acting_user, member.committee.exercise)
+    services.delete(member, acting_user=acting_user)
+
+
+def frame_participant_add(exercise: Exercise, *, acting_user, **fields) -> FrameParticipant:
+    require_change(acting_user, exercise)
+    return services.create(FrameParticipant, acting_user=acting_user, exercise=exercise,
+                           **fields)
+
+
+def frame_participant_remove(participant: FrameParticipant, *, acting_user) -> None:
+    require_change(acting_user, participant.exercise)
+    services.delete(participant, acting_user=acting_user)
+
+
+def _check_round_dates(exercise: Exercise, start, end) -> None:
+    if start and end and (start < exercise.start_date - _MAX_LEAD or end > exercise.end_date):
+        raise ValidationError(_(
+            "A round must fall within the exercise's preparation and conduct "
+            "(until {end:%d/%m/%Y})."
+        ).format(end=exercise.end_date))
+
+
+def round_create(exercise: Exercise, *, acting_user, **fields) -> Round:
+    require_change(acting_user, exercise)
+    _check_round_dates(exercise, fields.get("start_date"), fields.get("end_date"))
+    return services.create(Round, acting_user=acting_user, exercise=exercise, **fields)
+
+
+def round_update(rnd: Round, *, acting_user, expected_version=None, **fields) -> Round:
+    require_change(acting_user, rnd.exercise)
+    _check_round_dates(rnd.exercise, fields.get("start_date", rnd.start_date),
+                       fields.get("end_date", rnd.end_date))
+    return services.update(rnd, acting_user=acting_user, expected_version=expected_version,
+                           **fields)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exercises"
+urlpatterns = [
+    path("", views.exercise_list, name="list"),
+    path("new/", views.ExerciseCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.exercise_detail, name="detail"),
+    path("<int:pk>/edit/", views.ExerciseEditView.as_view(), name="edit"),
+    path("<int:pk>/status/", views.exercise_status, name="status"),
+    path("<int:pk>/frame/", views.frame, name="frame"),
+    path("<int:pk>/frame/add/", views.FrameParticipantCreateView.as_view(), name="frame_add"),
+    path("<int:pk>/frame/<int:fid>/delete/", views.frame_participant_delete,
+         name="frame_delete"),
+    path("<int:pk>/committees/add/", views.CommitteeCreateView.as_view(), name="committee_add"),
+    path("<int:pk>/committees/<int:cid>/members/add/", views.CommitteeMemberCreateView.as_view(),
+         name="member_add"),
+    path("<int:pk>/committees/members/<int:mid>/delete/", views.committee_member_delete,
+         name="member_delete"),
+    path("<int:pk>/rounds/add/", views.RoundCreateView.as_view(), name="round_add"),
+    path("<int:pk>/rounds/<int:rid>/edit/", views.RoundEditView.as_view(), name="round_edit"),
+]

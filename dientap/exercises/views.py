@@ -1,0 +1,251 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dientap.core.audit import entries_for
+from dientap.core.scoping import CHANGE, VIEW
+from dientap.core.views import ServiceFormView, post_service_action
+
+from . import selectors, services
+from .forms import (
+    CommitteeForm,
+    CommitteeMemberForm,
+    ExerciseForm,
+    FrameParticipantForm,
+    RoundForm,
+    StatusForm,
+)
+from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Round
+
+
+def get_exercise(user, pk, action=VIEW) -> Exercise:
+    """404 when the exercise is hidden; 403 when visible but not changeable."""
+    try:
+        exercise = selectors.exercise_get(user, pk, VIEW)
+    except Exercise.DoesNotExist:
+        raise Http404 from None
+    if action == CHANGE and not selectors.can_change(user, exercise):
+        raise PermissionDenied
+    return exercise
+
+
+@login_required
+def exercise_list(request):
+    status = request.GET.get("status", "")
+    if status not in Exercise.Status.values:
+        status = ""
+    exercises = selectors.exercise_list(request.user, status=status)
+    return render(request, "exercises/list.html", {
+        "exercises": exercises,
+        "status": status,
+        "statuses": Exercise.Status.choices,
+        "can_create": request.user.has_perm("exercises.add_exercise"),
+    })
+
+
+@login_required
+def exercise_detail(request, pk):
+    exercise = get_exercise(request.user, pk)
+    rounds = selectors.rounds_with_holdings(exercise)
+    return render(request, "exercises/overview.html", {
+        "exercise": exercise,
+        "committees": selectors.committees(exercise),
+        "rounds": rounds,
+        "can_change": selectors.can_change(request.user, exercise),
+        "my_roles": selectors.user_roles(request.user, exercise),
+        "next_statuses": [Exercise.Status(s) for s in services.allowed_statuses(exercise.status)],
+        "audit_entries": entries_for(exercise)[:20],
+    })
+
+
+@login_required
+def frame(request, pk):
+    exercise = get_exercise(request.user, pk)
+    return render(request, "exercises/frame.html", {
+        "exercise": exercise,
+        "groups": selectors.frame_by_body(exercise),
+        "can_change": selectors.can_change(request.user, exercise),
+    })
+
+
+@require_POST
+@login_required
+def exercise_status(request, pk):
+    exercise = get_exercise(request.user, pk, CHANGE)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    return post_service_action(
+        request,
+        lambda: services.exercise_change_status(
+            exercise, acting_user=request.user, status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data.get("version"),
+        ),
+        success_message=_("Status changed."),
+        redirect_to=exercise.get_absolute_url(),
+    )
+
+
+class ExerciseCreateView(ServiceFormView):
+    form_class = ExerciseForm
+    title = gettext_lazy("New exercise")
+    success_message = gettext_lazy("Exercise created.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("exercises.add_exercise"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.exercise_create(acting_user=self.request.user, **form.service_data())
+
+    @property
+    def cancel_url(self):
+        return reverse("exercises:list")
+
+
+class ExerciseMixin(LoginRequiredMixin):
+    """Views under one exercise that change it: the user must be allowed to change it."""
+
+    exercise_action = CHANGE
+
+    @cached_property
+    def exercise(self):
+        return get_exercise(self.request.user, self.kwargs["pk"], self.exercise_action)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.exercise  # noqa: B018 - resolve access before anything else
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def cancel_url(self):
+        return self.exercise.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(exercise=self.exercise, **kwargs)
+
+
+class ExerciseEditView(ExerciseMixin, ServiceFormView):
+    form_class = ExerciseForm
+    success_message = gettext_lazy("Exercise saved.")
+
+    @property
+    def title(self):
+        return _("Edit {name}").format(name=self.exercise.code_name)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.exercise}
+
+    def perform(self, form):
+        return services.exercise_update(self.exercise, acting_user=self.request.user,
+                                        expected_version=form.expected_version(),
+                                        **form.service_data())
+
+
+class CommitteeCreateView(ExerciseMixin, ServiceFormView):
+    form_class = CommitteeForm
+    title = gettext_lazy("New committee")
+    success_message = gettext_lazy("Committee created.")
+
+    def perform(self, form):
+        services.committee_create(self.exercise, acting_user=self.request.user,
+                                  **form.service_data())
+        return self.exercise
+
+
+class CommitteeMemberCreateView(ExerciseMixin, ServiceFormView):
+    form_class = CommitteeMemberForm
+    success_message = gettext_lazy("Member added.")
+
+    @cached_property
+    def committee(self):
+        return get_object_or_404(Committee, exercise=self.exercise, pk=self.kwargs["cid"])
+
+    @property
+    def title(self):
+        return _("Add a member to {committee}").format(committee=self.committee)
+
+    def perform(self, form):
+        services.committee_member_add(self.committee, acting_user=self.request.user,
+                                      **form.service_data())
+        return self.exercise
+
+
+@require_POST
+@login_required
+def committee_member_delete(request, pk, mid):
+    exercise = get_exercise(request.user, pk, CHANGE)
+    member = get_object_or_404(CommitteeMember, committee__exercise=exercise, pk=mid)
+    return post_service_action(
+        request,
+        lambda: services.committee_member_remove(member, acting_user=request.user),
+        success_message=_("Member removed."),
+        redirect_to=exercise.get_absolute_url(),
+    )
+
+
+class FrameParticipantCreateView(ExerciseMixin, ServiceFormView):
+    form_class = FrameParticipantForm
+    title = gettext_lazy("Add to the exercise frame")
+    success_message = gettext_lazy("Added to the frame.")
+
+    def perform(self, form):
+        services.frame_participant_add(self.exercise, acting_user=self.request.user,
+                                       **form.service_data())
+        return self.exercise
+
+    def get_success_url(self, obj=None):
+        return reverse("exercises:frame", args=[self.exercise.pk])
+
+
+@require_POST
+@login_required
+def frame_participant_delete(request, pk, fid):
+    exercise = get_exercise(request.user, pk, CHANGE)
+    participant = get_object_or_404(FrameParticipant, exercise=exercise, pk=fid)
+    return post_service_action(
+        request,
+        lambda: services.frame_participant_remove(participant, acting_user=request.user),
+        success_message=_("Removed from the frame."),
+        redirect_to=reverse("exercises:frame", args=[exercise.pk]),
+    )
+
+
+class RoundCreateView(ExerciseMixin, ServiceFormView):
+    form_class = RoundForm
+    title = gettext_lazy("New round")
+    success_message = gettext_lazy("Round created.")
+
+    def perform(self, form):
+        services.round_create(self.exercise, acting_user=self.request.user,
+                              **form.service_data())
+        return self.exercise
+
+
+class RoundEditView(ExerciseMixin, ServiceFormView):
+    form_class = RoundForm
+    success_message = gettext_lazy("Round saved.")
+
+    @cached_property
+    def round(self):
+        return get_object_or_404(Round, exercise=self.exercise, pk=self.kwargs["rid"])
+
+    @property
+    def title(self):
+        return _("Edit {round}").format(round=self.round)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.round}
+
+    def perform(self, form):
+        services.round_update(self.round, acting_user=self.request.user,
+                              expected_version=form.expected_version(), **form.service_data())
+        return self.exercise
