@@ -1,7 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from dientap.core.scoping import RestrictedQuerySet
+
+
+class UserManager(DjangoUserManager.from_queryset(RestrictedQuerySet)):
+    pass
 
 
 class Clearance(models.IntegerChoices):
@@ -50,6 +57,8 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
+    objects = UserManager()
+
     audit_exclude = ("password", "last_login", "date_joined")
 
     class Meta:
@@ -61,5 +70,10 @@ class User(AbstractUser):
 
     @classmethod
     def scope_filter(cls, user, action):
-        # Users see themselves; administrators (superusers) see everyone.
-        return models.Q(pk=user.pk)
+        # Users see themselves and the users of the bodies they may see (to give them roles);
+        # only administrators (superusers) change accounts other than their own.
+        if action != "view":
+            return models.Q(pk=user.pk)
+        from dientap.organizations.models import Body
+
+        return models.Q(pk=user.pk) | models.Q(body__in=Body.objects.restrict(user, "view"))

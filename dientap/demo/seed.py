@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from dientap.accounts.models import Clearance
 from dientap.accounts.services import user_create
@@ -34,12 +35,12 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DemoAccount = namedtuple("DemoAccount", "username password description")
 
 DEMO_ACCOUNTS: list[DemoAccount] = [
-    DemoAccount("admin", "QuanTri#2023", "administrator"),
-    DemoAccount("bantochuc", "KeHoach@1909", "Organizing Committee staff"),
-    DemoAccount("daodien", "TinhHuong@2023", "director"),
-    DemoAccount("ubnd", "ChinhQuyen@23", "frame member (People's Committee)"),
-    DemoAccount("theodoi", "DanhGia#2023", "observer / evaluator"),
-    DemoAccount("quankhu", "KiemTra@QK2", "inspector, Military Region 2"),
+    DemoAccount("admin", "QuanTri#2023", _("administrator")),
+    DemoAccount("bantochuc", "KeHoach@1909", _("Organizing Committee staff")),
+    DemoAccount("daodien", "TinhHuong@2023", _("director")),
+    DemoAccount("ubnd", "ChinhQuyen@23", _("frame member (People's Committee)")),
+    DemoAccount("theodoi", "DanhGia#2023", _("observer / evaluator")),
+    DemoAccount("quankhu", "KiemTra@QK2", _("inspector, Military Region 2")),
 ]
 
 ORGANIZER_GROUP = "Cán bộ Ban Tổ chức"

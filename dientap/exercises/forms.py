@@ -1,11 +1,12 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from dientap.core.forms import ServiceModelForm
 from dientap.core.scoping import VIEW
 from dientap.organizations.models import Area, Body, Person, Post
 
-from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Round
+from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Membership, Round
 
 
 class ExerciseForm(ServiceModelForm):
@@ -61,6 +62,22 @@ class RoundForm(ServiceModelForm):
     class Meta:
         model = Round
         fields = ["kind", "number", "start_date", "end_date"]
+
+
+class MembershipForm(ServiceModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model().objects.restrict(self.user, VIEW).select_related("body")
+            .order_by("username")
+        )
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.username} · {u}" + (f" · {u.body}" if u.body_id else "")
+        )
 
 
 class StatusForm(forms.Form):

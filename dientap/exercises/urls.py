@@ -18,6 +18,8 @@ urlpatterns = [
          name="member_add"),
     path("<int:pk>/committees/members/<int:mid>/delete/", views.committee_member_delete,
          name="member_delete"),
+    path("<int:pk>/roles/", views.RolesView.as_view(), name="roles"),
+    path("<int:pk>/roles/<int:mid>/revoke/", views.membership_revoke, name="role_revoke"),
     path("<int:pk>/rounds/add/", views.RoundCreateView.as_view(), name="round_add"),
     path("<int:pk>/rounds/<int:rid>/edit/", views.RoundEditView.as_view(), name="round_edit"),
 ]

@@ -19,10 +19,11 @@ from .forms import (
     CommitteeMemberForm,
     ExerciseForm,
     FrameParticipantForm,
+    MembershipForm,
     RoundForm,
     StatusForm,
 )
-from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Round
+from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Membership, Round
 
 
 def get_exercise(user, pk, action=VIEW) -> Exercise:
@@ -249,3 +250,50 @@ class RoundEditView(ExerciseMixin, ServiceFormView):
         services.round_update(self.round, acting_user=self.request.user,
                               expected_version=form.expected_version(), **form.service_data())
         return self.exercise
+
+
+class RolesView(ExerciseMixin, ServiceFormView):
+    """Who has which role in the exercise; organizers grant and revoke roles here."""
+
+    exercise_action = VIEW
+    form_class = MembershipForm
+    template_name = "exercises/roles.html"
+    success_message = gettext_lazy("Role granted.")
+
+    @property
+    def title(self):
+        return _("Roles in {name}").format(name=self.exercise.code_name)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            memberships=self.exercise.memberships.select_related("user", "user__body")
+            .order_by("role", "user__username"),
+            can_change=selectors.can_change(self.request.user, self.exercise),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not selectors.can_change(request.user, self.exercise):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        services.membership_grant(self.exercise, acting_user=self.request.user,
+                                  **form.service_data())
+        return self.exercise
+
+    def get_success_url(self, obj=None):
+        return reverse("exercises:roles", args=[self.exercise.pk])
+
+
+@require_POST
+@login_required
+def membership_revoke(request, pk, mid):
+    exercise = get_exercise(request.user, pk, CHANGE)
+    membership = get_object_or_404(Membership, exercise=exercise, pk=mid)
+    return post_service_action(
+        request,
+        lambda: services.membership_revoke(membership, acting_user=request.user),
+        success_message=_("Role revoked."),
+        redirect_to=reverse("exercises:roles", args=[exercise.pk]),
+    )

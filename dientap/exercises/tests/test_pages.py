@@ -164,3 +164,33 @@ def test_dates_are_shown_dd_mm_yyyy_in_english_too(organizer_client, world):
     html = main_html(organizer_client.get(reverse("exercises:list")))
     assert "19/09/2023" in html
     assert "Exercises" in html
+
+
+def test_organizer_grants_and_revokes_a_role(organizer_client, world):
+    from dientap.exercises.models import Membership
+
+    url = reverse("exercises:roles", args=[world.tq23.pk])
+    response = organizer_client.post(url, {"user": world.frame_user.pk, "role": "observer"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(exercise=world.tq23, user=world.frame_user)
+    # granting the same role twice is refused on the form
+    response = organizer_client.post(url, {"user": world.frame_user.pk, "role": "observer"})
+    assert response.status_code == 200
+    assert Membership.objects.filter(exercise=world.tq23, user=world.frame_user).count() == 1
+    organizer_client.post(reverse("exercises:role_revoke", args=[world.tq23.pk, membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_roles_page_is_read_only_for_observers(client, world):
+    client.force_login(world.observer)
+    url = reverse("exercises:roles", args=[world.tq23.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"user": world.observer.pk, "role": "organizer"}).status_code == 403
+    assert not world.tq23.memberships.filter(user=world.observer, role="organizer").exists()
+
+
+def test_users_of_other_provinces_cannot_be_picked(organizer_client, world):
+    url = reverse("exercises:roles", args=[world.tq23.pk])
+    response = organizer_client.post(url, {"user": world.stranger.pk, "role": "observer"})
+    assert response.status_code == 200  # not a valid choice
+    assert not world.tq23.memberships.filter(user=world.stranger).exists()

@@ -14,7 +14,8 @@ from django.test.utils import override_settings
 
 LANGUAGES = ["vi"]  # English is the source language: complete by construction.
 DOMAINS = ["django"]
-IGNORE = [".venv/*", "var/*", "tests/*", "*/tests/*", "build/*", "node_modules/*"]
+SOURCES = ["dientap", "config"]
+IGNORE = ["*/tests/*", "*/static/*"]
 
 
 class Command(BaseCommand):
@@ -50,20 +51,29 @@ class Command(BaseCommand):
         self.stdout.write("translations complete")
 
     def _extract(self, po_path: Path, language: str, domain: str) -> polib.POFile:
-        """The catalogue as the sources need it now, merged with the current translations."""
+        """The catalogue as the sources need it now, merged with the current translations.
+
+        makemessages writes into any `locale` folder it finds above a source file, so it runs
+        in a scratch tree that links the sources and holds a copy of the catalogue: the
+        project's own files are never touched (unless --update copies the result back).
+        """
         with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / language / "LC_MESSAGES" / f"{domain}.po"
+            root = Path(tmp)
+            for name in SOURCES:
+                (root / name).symlink_to(Path(settings.BASE_DIR) / name)
+            target = root / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
             target.parent.mkdir(parents=True)
             if po_path.exists():
                 shutil.copy(po_path, target)
-            with override_settings(LOCALE_PATHS=[tmp]):
-                cwd = Path.cwd()
-                try:
-                    os.chdir(settings.BASE_DIR)
+            cwd = Path.cwd()
+            try:
+                os.chdir(root)
+                with override_settings(LOCALE_PATHS=[str(root / "locale")]):
                     call_command("makemessages", locale=[language], domain=domain, verbosity=0,
-                                 ignore_patterns=IGNORE, no_obsolete=True, no_location=True)
-                finally:
-                    os.chdir(cwd)
+                                 ignore_patterns=IGNORE, no_obsolete=True, no_location=True,
+                                 symlinks=True)
+            finally:
+                os.chdir(cwd)
             return polib.pofile(str(target), wrapwidth=100)
 
     def _check(self, po_path: Path, fresh: polib.POFile, language: str) -> list[str]:
