@@ -23,6 +23,12 @@ class Conference(ExerciseChild):
                             default=Kind.CONFERENCE)
     chair_post = models.ForeignKey("organizations.Post", verbose_name=_("chair"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    content_item = models.ForeignKey("exercises.ContentItem", verbose_name=_("content item"),
+                                     null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="conferences")
+    secretary_post = models.ForeignKey("organizations.Post", verbose_name=_("secretary"),
+                                       null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
     location = models.CharField(_("location"), max_length=255, blank=True)
     output = models.CharField(_("output"), max_length=300, blank=True,
                               help_text=_("What it must produce: resolution, decision, plan …"))

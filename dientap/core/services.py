@@ -76,3 +76,35 @@ def delete(instance: models.Model, *, acting_user):
         ) from exc
     instance.pk = pk
     return instance
+
+
+@transaction.atomic
+def reorder(siblings, ordered_ids, *, acting_user, field: str = "position"):
+    """Give `siblings` (a queryset) the positions 1..n in the order of `ordered_ids`.
+
+    The ids must be exactly the siblings' ids: a list built from a stale page (an item added
+    or removed meanwhile) is refused with ConflictError-like validation, nothing moves.
+    """
+    items = {obj.pk: obj for obj in siblings.select_for_update()}
+    try:
+        ids = [int(i) for i in ordered_ids]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("The new order is not valid.")) from exc
+    if sorted(ids) != sorted(items) or len(set(ids)) != len(ids):
+        raise ValidationError(
+            _("The list changed while you were reordering it; reload the page and try again.")
+        )
+    for position, pk in enumerate(ids, start=1):
+        obj = items[pk]
+        if getattr(obj, field) != position:
+            update(obj, acting_user=acting_user, **{field: position})
+    return [items[pk] for pk in ids]
+
+
+def move(instance, siblings, delta: int, *, acting_user, field: str = "position"):
+    """Move `instance` up (delta=-1) or down (+1) among its ordered siblings."""
+    ids = list(siblings.values_list("pk", flat=True))
+    index = ids.index(instance.pk)
+    target = max(0, min(len(ids) - 1, index + delta))
+    ids.insert(target, ids.pop(index))
+    return reorder(siblings, ids, acting_user=acting_user, field=field)

@@ -269,3 +269,64 @@ class Round(ExerciseChild):
         if self.kind == self.Kind.REHEARSAL:
             return _("Rehearsal {number}").format(number=self.number)
         return str(self.get_kind_display())
+
+
+class Phase(ExerciseChild):
+    """Giai đoạn: e.g. change of state; preparing defensive operations; conducting them."""
+
+    exercise = models.ForeignKey(Exercise, verbose_name=_("exercise"), on_delete=models.CASCADE,
+                                 related_name="phases")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["exercise", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class TrainingIssue(ExerciseChild):
+    """Vấn đề: a training issue inside a phase."""
+
+    exercise_path = "phase__exercise"
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.CASCADE,
+                              related_name="issues")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("training issue")
+        verbose_name_plural = _("training issues")
+        ordering = ["phase", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def audit_exercise_id(self):
+        return self.phase.exercise_id
+
+
+class ContentItem(ExerciseChild):
+    """Nội dung: a content item of a training issue; conferences and situations hang here."""
+
+    exercise_path = "issue__phase__exercise"
+
+    issue = models.ForeignKey(TrainingIssue, verbose_name=_("training issue"),
+                              on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("content item")
+        verbose_name_plural = _("content items")
+        ordering = ["issue", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def audit_exercise_id(self):
+        return self.issue.phase.exercise_id
