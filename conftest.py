@@ -66,3 +66,63 @@ def world(db):
     stranger = t.user("stranger", body=ubnd_pt)
     nobody = t.user("nobody")
     return SimpleNamespace(**locals())
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ThreadedASGIServer:
+    """The real ASGI stack (uvicorn + Django's ASGI app) in a thread of the test process,
+    on the test database: what `dientap serve` runs, but stoppable and restartable."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.thread = None
+
+    def start(self):
+        import threading
+        import time
+
+        import uvicorn
+        from django.core.asgi import get_asgi_application
+
+        config = uvicorn.Config(get_asgi_application(), host="127.0.0.1", port=self.port,
+                                lifespan="off", log_level="warning",
+                                timeout_graceful_shutdown=1)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the ASGI server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self):
+        if self.server is not None:
+            self.server.should_exit = True
+            self.thread.join(15)
+            self.server = None
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """Start servers with asgi_server(); all are stopped at the end of the test."""
+    servers = []
+
+    def start(port=None):
+        server = ThreadedASGIServer(port).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -7,6 +7,7 @@ DIENTAP_SECRET_KEY secret key (default: generated once and kept in the data dir)
 DIENTAP_DEBUG      "1" for development only
 DIENTAP_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 DIENTAP_DEMO       "1" when running the demo (demo accounts and their passwords are shown)
+DIENTAP_MAX_UPLOAD_MB  largest document upload in megabytes (default 50)
 """
 
 import os
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "dientap.organizations",
     "dientap.exercises",
     "dientap.conferences",
+    "dientap.schedule",
     "dientap.demo",
 ]
 
@@ -138,6 +140,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
+# Largest document upload accepted, in megabytes (files are checked by content, see
+# dientap.documents.uploads).
+DIENTAP_MAX_UPLOAD_MB = int(os.environ.get("DIENTAP_MAX_UPLOAD_MB", "50"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

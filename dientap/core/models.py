@@ -71,3 +71,43 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
         return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+class Event(models.Model):
+    """A live event, stored before it is sent: clients catch up from here by sequence number.
+
+    `seq` grows by one per exercise, in commit order. `audience_bodies` (list of body ids)
+    narrows who receives it; empty means everyone who may see the exercise.
+    """
+
+    exercise_id = models.BigIntegerField(_("exercise"))
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=60)
+    payload = models.JSONField(_("payload"), default=dict)
+    audience_bodies = models.JSONField(_("audience"), default=list, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("live event")
+        verbose_name_plural = _("live events")
+        ordering = ["exercise_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise_id", "seq"], name="event_seq_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.exercise_id}#{self.seq} {self.kind}"
+
+
+class EventCounter(models.Model):
+    """The last sequence number given out per exercise (locked while a transaction emits)."""
+
+    exercise_id = models.BigIntegerField(primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("event counter")
+        verbose_name_plural = _("event counters")
+
+    def __str__(self):
+        return f"{self.exercise_id}: {self.last_seq}"

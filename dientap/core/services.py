@@ -85,7 +85,7 @@ def reorder(siblings, ordered_ids, *, acting_user, field: str = "position"):
     The ids must be exactly the siblings' ids: a list built from a stale page (an item added
     or removed meanwhile) is refused with ConflictError-like validation, nothing moves.
     """
-    items = {obj.pk: obj for obj in siblings.select_for_update()}
+    items = {obj.pk: obj for obj in siblings.select_for_update(of=("self",))}
     try:
         ids = [int(i) for i in ordered_ids]
     except (TypeError, ValueError) as exc:

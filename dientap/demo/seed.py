@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dientap.accounts.models import Clearance
 from dientap.accounts.services import user_create
+from dientap.conferences import demo as conference_demo
 from dientap.conferences import services as conferences
 from dientap.conferences.models import Conference
 from dientap.core import audit
@@ -481,6 +482,7 @@ def load(acting_user=None) -> Exercise:
         exercise = _tuyen_quang_exercise(acting_user, areas, bodies, people, posts)
         _phu_tho_exercise(acting_user, areas, bodies, people, posts)
         _accounts(acting_user, areas, bodies, people, exercise, organizer_group)
+        conference_demo.load(exercise, acting_user)
     return exercise
 
 

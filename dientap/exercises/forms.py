@@ -83,3 +83,23 @@ class MembershipForm(ServiceModelForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Exercise.Status.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class StructureNodeForm(forms.Form):
+    """Title of a phase, training issue or content item (the level is in the URL)."""
+
+    title = forms.CharField(label=_("title"), max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        self.user, self.instance = user, instance
+        if instance is not None:
+            kwargs.setdefault("initial", {"title": instance.title, "version": instance.version})
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+
+    def service_data(self):
+        return {"title": self.cleaned_data["title"].strip()}
+
+    def expected_version(self):
+        return self.cleaned_data.get("version")

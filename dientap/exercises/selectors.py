@@ -5,7 +5,16 @@ from django.db.models import Count, Prefetch, QuerySet
 from dientap.conferences.models import Holding
 from dientap.core.scoping import CHANGE, VIEW
 
-from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Membership, Round
+from .models import (
+    Committee,
+    CommitteeMember,
+    ContentItem,
+    Exercise,
+    FrameParticipant,
+    Membership,
+    Round,
+    TrainingIssue,
+)
 
 
 def exercise_list(user, *, status: str = "") -> QuerySet[Exercise]:
@@ -53,6 +62,16 @@ def frame_by_body(exercise: Exercise) -> list[dict]:
         group = groups.setdefault(entry.body_id, {"body": entry.body, "entries": []})
         group["entries"].append(entry)
     return list(groups.values())
+
+
+def structure_tree(exercise: Exercise):
+    """Phases with their issues, items and the conferences under each item (3 queries)."""
+    from dientap.conferences.models import Conference
+
+    conferences = Conference.objects.select_related("body").order_by("sort_order", "id")
+    items = ContentItem.objects.prefetch_related(Prefetch("conferences", queryset=conferences))
+    issues = TrainingIssue.objects.prefetch_related(Prefetch("items", queryset=items))
+    return exercise.phases.prefetch_related(Prefetch("issues", queryset=issues))
 
 
 def user_roles(user, exercise: Exercise) -> list[Membership.Role]:

@@ -9,7 +9,17 @@ from django.utils.translation import gettext as _
 from dientap.core import services
 from dientap.core.scoping import CHANGE
 
-from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Membership, Round
+from .models import (
+    Committee,
+    CommitteeMember,
+    ContentItem,
+    Exercise,
+    FrameParticipant,
+    Membership,
+    Phase,
+    Round,
+    TrainingIssue,
+)
 
 STATUS_ORDER = [s.value for s in Exercise.Status]
 # Rehearsals start at most this long before the exercise itself.
@@ -126,3 +136,60 @@ def round_update(rnd: Round, *, acting_user, expected_version=None, **fields) ->
                        fields.get("end_date", rnd.end_date))
     return services.update(rnd, acting_user=acting_user, expected_version=expected_version,
                            **fields)
+
+
+# --- structure: phases → training issues → content items ------------------------------------
+
+def _next_position(siblings) -> int:
+    last = siblings.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def phase_create(exercise: Exercise, *, acting_user, **fields) -> Phase:
+    require_change(acting_user, exercise)
+    fields.setdefault("position", _next_position(exercise.phases.all()))
+    return services.create(Phase, acting_user=acting_user, exercise=exercise, **fields)
+
+
+def training_issue_create(phase: Phase, *, acting_user, **fields) -> TrainingIssue:
+    require_change(acting_user, phase.exercise)
+    fields.setdefault("position", _next_position(phase.issues.all()))
+    return services.create(TrainingIssue, acting_user=acting_user, phase=phase, **fields)
+
+
+def content_item_create(issue: TrainingIssue, *, acting_user, **fields) -> ContentItem:
+    require_change(acting_user, issue.phase.exercise)
+    fields.setdefault("position", _next_position(issue.items.all()))
+    return services.create(ContentItem, acting_user=acting_user, issue=issue, **fields)
+
+
+def structure_node_update(node, *, acting_user, expected_version=None, **fields):
+    require_change(acting_user, _exercise_of(node))
+    return services.update(node, acting_user=acting_user, expected_version=expected_version,
+                           **fields)
+
+
+def structure_node_delete(node, *, acting_user) -> None:
+    require_change(acting_user, _exercise_of(node))
+    services.delete(node, acting_user=acting_user)
+
+
+def structure_node_move(node, delta: int, *, acting_user):
+    require_change(acting_user, _exercise_of(node))
+    return services.move(node, _siblings(node), delta, acting_user=acting_user)
+
+
+def _exercise_of(node) -> Exercise:
+    if isinstance(node, Phase):
+        return node.exercise
+    if isinstance(node, TrainingIssue):
+        return node.phase.exercise
+    return node.issue.phase.exercise
+
+
+def _siblings(node):
+    if isinstance(node, Phase):
+        return node.exercise.phases.all()
+    if isinstance(node, TrainingIssue):
+        return node.phase.issues.all()
+    return node.issue.items.all()

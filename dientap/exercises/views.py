@@ -22,8 +22,19 @@ from .forms import (
     MembershipForm,
     RoundForm,
     StatusForm,
+    StructureNodeForm,
 )
-from .models import Committee, CommitteeMember, Exercise, FrameParticipant, Membership, Round
+from .models import (
+    Committee,
+    CommitteeMember,
+    ContentItem,
+    Exercise,
+    FrameParticipant,
+    Membership,
+    Phase,
+    Round,
+    TrainingIssue,
+)
 
 
 def get_exercise(user, pk, action=VIEW) -> Exercise:
@@ -297,3 +308,106 @@ def membership_revoke(request, pk, mid):
         success_message=_("Role revoked."),
         redirect_to=reverse("exercises:roles", args=[exercise.pk]),
     )
+
+
+# --- structure: phases → training issues → content items -----------------------------------
+
+STRUCTURE_LEVELS = {"phase": Phase, "issue": TrainingIssue, "item": ContentItem}
+
+
+def _structure_node(exercise, level, nid):
+    model = STRUCTURE_LEVELS.get(level)
+    if model is None:
+        raise Http404
+    path = {"phase": "exercise", "issue": "phase__exercise",
+            "item": "issue__phase__exercise"}[level]
+    return get_object_or_404(model, pk=nid, **{path: exercise})
+
+
+@login_required
+def structure(request, pk):
+    exercise = get_exercise(request.user, pk)
+    return render(request, "exercises/structure.html", {
+        "exercise": exercise,
+        "phases": selectors.structure_tree(exercise),
+        "can_change": selectors.can_change(request.user, exercise),
+    })
+
+
+class StructureNodeCreateView(ExerciseMixin, ServiceFormView):
+    """Add a phase to the exercise, an issue to a phase or an item to an issue."""
+
+    form_class = StructureNodeForm
+    success_message = gettext_lazy("Added.")
+
+    @cached_property
+    def parent(self):
+        level = self.kwargs["level"]
+        if level == "phase":
+            return None
+        parent_level = {"issue": "phase", "item": "issue"}.get(level)
+        if parent_level is None:
+            raise Http404
+        return _structure_node(self.exercise, parent_level, self.kwargs["parent"])
+
+    @property
+    def title(self):
+        return {"phase": _("New phase"), "issue": _("New training issue"),
+                "item": _("New content item")}.get(self.kwargs["level"], "")
+
+    def perform(self, form):
+        level, data = self.kwargs["level"], form.service_data()
+        if level == "phase":
+            services.phase_create(self.exercise, acting_user=self.request.user, **data)
+        elif level == "issue":
+            services.training_issue_create(self.parent, acting_user=self.request.user, **data)
+        else:
+            services.content_item_create(self.parent, acting_user=self.request.user, **data)
+        return self.exercise
+
+    def get_success_url(self, obj=None):
+        return reverse("exercises:structure", args=[self.exercise.pk])
+
+    @property
+    def cancel_url(self):
+        return self.get_success_url()
+
+
+class StructureNodeEditView(StructureNodeCreateView):
+    success_message = gettext_lazy("Saved.")
+
+    @cached_property
+    def node(self):
+        return _structure_node(self.exercise, self.kwargs["level"], self.kwargs["nid"])
+
+    @property
+    def title(self):
+        return _("Edit {name}").format(name=self.node)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.node}
+
+    def perform(self, form):
+        services.structure_node_update(self.node, acting_user=self.request.user,
+                                       expected_version=form.expected_version(),
+                                       **form.service_data())
+        return self.exercise
+
+
+@require_POST
+@login_required
+def structure_node_action(request, pk, level, nid):
+    exercise = get_exercise(request.user, pk, CHANGE)
+    node = _structure_node(exercise, level, nid)
+    action = request.POST.get("action")
+    redirect_to = reverse("exercises:structure", args=[exercise.pk])
+    if action in ("up", "down"):
+        return post_service_action(
+            request, lambda: services.structure_node_move(
+                node, -1 if action == "up" else 1, acting_user=request.user),
+            success_message=_("Order changed."), redirect_to=redirect_to)
+    if action == "delete":
+        return post_service_action(
+            request, lambda: services.structure_node_delete(node, acting_user=request.user),
+            success_message=_("Removed."), redirect_to=redirect_to)
+    raise Http404

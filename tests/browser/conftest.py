@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("DIENTAP_CHROMIUM", "/usr/bin/chromium")
+# The machine's network is closed: without these, Chromium keeps trying to reach Google.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -20,9 +24,7 @@ def browser():
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()

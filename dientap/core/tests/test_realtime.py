@@ -1,0 +1,140 @@
+"""The live-update backbone: stored before sent, sent after commit, replayed by sequence."""
+
+import http.client
+import json
+import threading
+
+import pytest
+from django.db import transaction
+
+from dientap.core import realtime
+from dientap.core.models import Event
+
+
+def test_emit_outside_a_transaction_is_a_programming_error(transactional_db):
+    with pytest.raises(RuntimeError):
+        realtime.emit(1, "x", {})
+
+
+def test_sequence_numbers_per_exercise(db):
+    with transaction.atomic():
+        a1 = realtime.emit(1, "x", {})
+        b1 = realtime.emit(2, "x", {})
+        a2 = realtime.emit(1, "x", {})
+    assert (a1.seq, a2.seq, b1.seq) == (1, 2, 1)
+
+
+def test_announced_only_after_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        realtime.emit(1, "x", {"n": 1})
+    assert len(callbacks) == 1
+    assert Event.objects.filter(exercise_id=1).count() == 1
+
+
+def test_rolled_back_change_leaves_no_event(db, django_capture_on_commit_callbacks):
+    with (django_capture_on_commit_callbacks() as callbacks, pytest.raises(ZeroDivisionError),
+          transaction.atomic()):
+        realtime.emit(1, "x", {})
+        1 / 0  # noqa: B018
+    assert callbacks == []
+    assert not Event.objects.exists()
+    with transaction.atomic():
+        assert realtime.emit(1, "x", {}).seq == 1  # the number was not used up
+
+
+def test_replay_in_order_without_duplicates(db):
+    with transaction.atomic():
+        for n in range(7):
+            realtime.emit(5, "x", {"n": n})
+    assert [e.payload["n"] for e in realtime.events_after(5, 0)] == list(range(7))
+    assert [e.seq for e in realtime.events_after(5, 4)] == [5, 6, 7]
+    assert realtime.events_after(5, 7) == []
+
+
+def test_audience(db):
+    with transaction.atomic():
+        everyone = realtime.emit(1, "x", {})
+        some = realtime.emit(1, "x", {}, audience_bodies=[3, 4])
+    assert realtime.visible_to(everyone, None) and realtime.visible_to(everyone, 9)
+    assert realtime.visible_to(some, 3) and not realtime.visible_to(some, 9)
+    assert not realtime.visible_to(some, None)
+
+
+# --- the SSE stream, over a real ASGI server --------------------------------------------------
+
+
+def read_events(server, path, cookie, last_event_id=None, count=1, timeout=10):
+    """Open the stream and read `count` events (id, kind, data)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    headers = {"Cookie": cookie, "Accept": "text/event-stream"}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    if response.status != 200:
+        conn.close()
+        return response.status, []
+    events, current = [], {}
+    while len(events) < count:
+        line = response.fp.readline().decode().rstrip("\n")
+        if line.startswith("id: "):
+            current["id"] = int(line[4:])
+        elif line.startswith("event: "):
+            current["kind"] = line[7:]
+        elif line.startswith("data: "):
+            current["data"] = json.loads(line[6:])
+        elif line == "" and current:
+            events.append(current)
+            current = {}
+    conn.close()
+    return 200, events
+
+
+def session_cookie(client, user):
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def test_stream_replays_what_was_missed_then_follows_live(asgi_server, client, world):
+    server = asgi_server()
+    cookie = session_cookie(client, world.observer)
+    exercise = world.tq23.pk
+    with transaction.atomic():
+        for n in range(3):
+            realtime.emit(exercise, "runsheet", {"n": n})
+    path = f"/exercises/{exercise}/events/"
+    status, events = read_events(server, path, cookie, last_event_id=1, count=2)
+    assert status == 200
+    assert [(e["id"], e["data"]["payload"]["n"]) for e in events] == [(2, 1), (3, 2)]
+
+    # A live event reaches a connected stream (after the replay).
+    received = []
+    reader = threading.Thread(target=lambda: received.extend(
+        read_events(server, path, cookie, last_event_id=3, count=1)[1]))
+    reader.start()
+    import time
+
+    deadline = time.monotonic() + 5
+    while realtime.hub.subscriber_count(exercise) == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with transaction.atomic():
+        realtime.emit(exercise, "runsheet", {"n": 3})
+    reader.join(10)
+    assert [(e["id"], e["data"]["payload"]["n"]) for e in received] == [(4, 3)]
+
+
+def test_stream_filters_by_audience_and_hides_other_exercises(asgi_server, client, world):
+    server = asgi_server()
+    exercise = world.tq23.pk
+    with transaction.atomic():
+        realtime.emit(exercise, "situation", {"to": "police"},
+                      audience_bodies=[world.bchqs.pk + 999])
+        realtime.emit(exercise, "situation", {"to": "everyone"})
+    status, events = read_events(server, f"/exercises/{exercise}/events/",
+                                 session_cookie(client, world.observer), count=1)
+    assert [e["data"]["payload"]["to"] for e in events] == ["everyone"]
+    status, _ = read_events(server, f"/exercises/{exercise}/events/",
+                            session_cookie(client, world.stranger))
+    assert status == 404
+    status, _ = read_events(server, f"/exercises/{exercise}/events/", "")
+    assert status == 404
