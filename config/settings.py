@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dientap.organizations",
     "dientap.exercises",
     "dientap.conferences",
+    "dientap.documents",
     "dientap.schedule",
     "dientap.demo",
 ]

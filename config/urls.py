@@ -19,6 +19,7 @@ urlpatterns = [
     path("exercises/", include("dientap.exercises.urls")),
     path("", include("dientap.organizations.urls")),
     path("", include("dientap.conferences.urls")),
+    path("", include("dientap.documents.urls")),
     path("", include("dientap.schedule.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ from dientap.conferences import services as conferences
 from dientap.conferences.models import Conference
 from dientap.core import audit
 from dientap.core import services as core_services
+from dientap.documents import demo as documents_demo
 from dientap.exercises import services as exercises
 from dientap.exercises.models import Committee, Exercise, FrameParticipant, Membership, Round
 from dientap.organizations import services as organizations
@@ -482,6 +483,7 @@ def load(acting_user=None) -> Exercise:
         exercise = _tuyen_quang_exercise(acting_user, areas, bodies, people, posts)
         _phu_tho_exercise(acting_user, areas, bodies, people, posts)
         _accounts(acting_user, areas, bodies, people, exercise, organizer_group)
+        documents_demo.load(exercise, acting_user=acting_user)
         conference_demo.load(exercise, acting_user)
     return exercise
 
