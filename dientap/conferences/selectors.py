@@ -135,10 +135,9 @@ def holdings_for_conference(conference: Conference):
     return conference.holdings.select_related("round").order_by("starts_at")
 
 
-def conference_with_details(user, pk):
-    return (Conference.objects.restrict(user, VIEW)
+def conference_with_details_qs():
+    return (Conference.objects
             .select_related("exercise", "body", "chair_post", "chair_post__person",
                             "secretary_post", "secretary_post__person", "content_item")
             .prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.select_related(
-                "presenter_post", "presenter_post__person").prefetch_related("advisory_bodies")))
-            .get(pk=pk))
+                "presenter_post", "presenter_post__person").prefetch_related("advisory_bodies"))))

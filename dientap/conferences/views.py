@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from dientap.core.audit import entries_for
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.services import ConflictError
-from dientap.core.views import ServiceFormView, post_service_action
+from dientap.core.views import ServiceFormView, get_scoped, post_service_action
 from dientap.exercises.models import Round
 from dientap.exercises.selectors import can_change
 from dientap.exercises.views import ExerciseMixin, get_exercise
@@ -26,25 +26,14 @@ from .models import AgendaItem, CompositionEntry, Conference, Holding
 
 
 def get_conference(user, pk, action=VIEW) -> Conference:
-    try:
-        conference = selectors.conference_with_details(user, pk)
-    except Conference.DoesNotExist:
-        raise Http404 from None
-    if action == CHANGE and not can_change(user, conference.exercise):
-        raise PermissionDenied
-    return conference
+    return get_scoped(selectors.conference_with_details_qs(), user, pk, action)
 
 
 def get_holding(user, pk) -> Holding:
-    try:
-        return (Holding.objects.restrict(user, VIEW)
-                .select_related("round", "conference", "conference__exercise",
-                                "conference__body", "conference__chair_post",
-                                "conference__chair_post__person", "conference__secretary_post",
-                                "conference__secretary_post__person")
-                .get(pk=pk))
-    except Holding.DoesNotExist:
-        raise Http404 from None
+    return get_scoped(Holding.objects.select_related(
+        "round", "conference", "conference__exercise", "conference__body",
+        "conference__chair_post", "conference__chair_post__person",
+        "conference__secretary_post", "conference__secretary_post__person"), user, pk)
 
 
 @login_required

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
+from .scoping import VIEW
 from .services import ConflictError
 
 
@@ -35,6 +36,19 @@ def healthz(request):
             ok = False
     state["status"] = "ok" if ok else "error"
     return JsonResponse(state, status=200 if ok else 503)
+
+
+def get_scoped(queryset, user, pk, action: str = VIEW):
+    """The object if `user` may see it, else 404 (the same as a missing one, so nothing leaks);
+    with action=CHANGE, 403 when it is visible but not changeable by the user."""
+    model = queryset.model
+    try:
+        obj = queryset.restrict(user, VIEW).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action != VIEW and not model.objects.restrict(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj
 
 
 def permission_denied(request, exception=None):

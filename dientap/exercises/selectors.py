@@ -24,15 +24,6 @@ def exercise_list(user, *, status: str = "") -> QuerySet[Exercise]:
     return qs.annotate(round_count=Count("rounds", distinct=True))
 
 
-def exercise_get(user, pk, action: str = VIEW) -> Exercise:
-    """The exercise, if the user may see (or change) it; else Exercise.DoesNotExist."""
-    return (
-        Exercise.objects.restrict(user, action)
-        .select_related("area", "area__level")
-        .get(pk=pk)
-    )
-
-
 def can_change(user, exercise: Exercise) -> bool:
     return Exercise.objects.restrict(user, CHANGE).filter(pk=exercise.pk).exists()
 

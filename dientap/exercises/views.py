@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dientap.core.audit import entries_for
 from dientap.core.scoping import CHANGE, VIEW
-from dientap.core.views import ServiceFormView, post_service_action
+from dientap.core.views import ServiceFormView, get_scoped, post_service_action
 
 from . import selectors, services
 from .forms import (
@@ -39,13 +39,7 @@ from .models import (
 
 def get_exercise(user, pk, action=VIEW) -> Exercise:
     """404 when the exercise is hidden; 403 when visible but not changeable."""
-    try:
-        exercise = selectors.exercise_get(user, pk, VIEW)
-    except Exercise.DoesNotExist:
-        raise Http404 from None
-    if action == CHANGE and not selectors.can_change(user, exercise):
-        raise PermissionDenied
-    return exercise
+    return get_scoped(Exercise.objects.select_related("area", "area__level"), user, pk, action)
 
 
 @login_required

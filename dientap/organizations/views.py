@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dientap.core.audit import entries_for
 from dientap.core.scoping import CHANGE, VIEW
-from dientap.core.views import ServiceFormView, post_service_action
+from dientap.core.views import ServiceFormView, get_scoped, post_service_action
 from dientap.exercises.models import CommitteeMember, Exercise, FrameParticipant
 
 from . import selectors, services
@@ -22,14 +21,7 @@ PAGE_SIZE = 200
 
 
 def scoped_get(model, user, pk, action=VIEW):
-    """The object if the user may see it (404 otherwise), and change it (403 otherwise)."""
-    try:
-        obj = model.objects.restrict(user, VIEW).get(pk=pk)
-    except model.DoesNotExist:
-        raise Http404 from None
-    if action == CHANGE and not model.objects.restrict(user, CHANGE).filter(pk=pk).exists():
-        raise PermissionDenied
-    return obj
+    return get_scoped(model.objects.all(), user, pk, action)
 
 
 @login_required
