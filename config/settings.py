@@ -8,6 +8,10 @@ DIENTAP_DEBUG      "1" for development only
 DIENTAP_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 DIENTAP_DEMO       "1" when running the demo (demo accounts and their passwords are shown)
 DIENTAP_MAX_UPLOAD_MB  largest document upload in megabytes (default 50)
+DIENTAP_HTTPS      "1" when users reach dientap over HTTPS (secure cookies, HSTS, redirect)
+DIENTAP_SESSION_IDLE_MINUTES  log out after this long without a request (default 60)
+DIENTAP_SESSION_MAX_HOURS     log out this long after the log-in whatever happens (default 12)
+DIENTAP_LOG_FORMAT "json" (default: one JSON object per line) or "plain"
 """
 
 import os
@@ -59,13 +63,21 @@ INSTALLED_APPS = [
     "dientap.conferences",
     "dientap.documents",
     "dientap.schedule",
+    "dientap.scenarios",
+    "dientap.oversight",
     "dientap.demo",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "dientap.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dientap.core.middleware.RequestIdMiddleware",
+    "dientap.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dientap.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dientap.accounts.middleware.SessionExpiryMiddleware",
+    "dientap.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -119,8 +133,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Argon2id for new passwords; the others only verify older hashes (upgraded at next log-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
+# Log-in throttling (accounts.security): per user name and per client address, in the database
+# so that every process sees the same counts.
+DIENTAP_LOGIN_MAX_FAILURES = 5
+DIENTAP_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+DIENTAP_LOGIN_FAILURE_WINDOW_MINUTES = 15
+DIENTAP_LOGIN_LOCKOUT_MINUTES = 15
+
+# Sessions end after an idle time and, whatever happens, some hours after the log-in.
+DIENTAP_SESSION_IDLE_MINUTES = int(os.environ.get("DIENTAP_SESSION_IDLE_MINUTES", "60"))
+DIENTAP_SESSION_MAX_HOURS = int(os.environ.get("DIENTAP_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = 60 * 60 * DIENTAP_SESSION_MAX_HOURS
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 
 # Vietnamese first; English complete. The source strings are English.
@@ -148,12 +180,95 @@ DIENTAP_MAX_UPLOAD_MB = int(os.environ.get("DIENTAP_MAX_UPLOAD_MB", "50"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Nothing inline, nothing from another host (core.middleware.SecurityHeadersMiddleware).
+DIENTAP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
+# HTTPS. An isolated LAN may serve plain HTTP (DIENTAP_HTTPS unset): then cookies cannot be
+# marked Secure (browsers would never send them back) and there is nothing to redirect to.
+DIENTAP_HTTPS = os.environ.get("DIENTAP_HTTPS") == "1"
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload (W021) is a list kept by browser makers on the Internet; hosts on an
+    # isolated network are never on it.
+    "security.W021",
+]
+if DIENTAP_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check may use plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("DIENTAP_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # uvicorn (--proxy-headers, trusted proxy) already sets the scheme from X-Forwarded-Proto.
+else:
+    SILENCED_SYSTEM_CHECKS += [
+        # Plain HTTP on purpose (no DIENTAP_HTTPS): no HSTS (W004), no redirect to HTTPS (W008),
+        # no Secure flag on the session and CSRF cookies (W012, W016), which the browser
+        # would then never send back. Set DIENTAP_HTTPS=1 when a TLS proxy is in front.
+        "security.W004", "security.W008", "security.W012", "security.W016",
+    ]
+
+# REST API (dientap.api): token auth for scripts, session auth (CSRF) for the browser.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "dientap.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "dientap.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "dientap.api.filters.FilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "dientap.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dientap API",
+    "DESCRIPTION": "Defence-zone exercises: organisations, exercises, conferences, documents.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from the app's own static files: no outside asset.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "ExerciseStatusEnum": "dientap.exercises.models.Exercise.Status",
+        "DocumentStatusEnum": "dientap.documents.models.Document.Status",
+        "AttendanceStatusEnum": "dientap.conferences.models.Attendance.Status",
+        "HoldingStateEnum": "dientap.conferences.models.Holding.State",
+        "CommentStateEnum": "dientap.documents.models.Comment.State",
+        "ClearanceEnum": "dientap.accounts.models.Clearance",
+        "RunsheetItemStatusEnum": ["pending", "running", "done"],
+    },
+}
+
+# One JSON object per line (core.logging.JsonFormatter); every request is logged by
+# core.middleware.RequestIdMiddleware on `dientap.request` with its request id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "dientap.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if os.environ.get("DIENTAP_LOG_FORMAT") == "plain" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"dientap": {"level": "INFO"}},
 }

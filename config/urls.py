@@ -9,11 +9,9 @@ from dientap.core import views as core_views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="exercises:list", permanent=False)),
     path("healthz", core_views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/language/", account_views.set_language, name="set_language"),
     path("exercises/", include("dientap.exercises.urls")),
@@ -21,6 +19,9 @@ urlpatterns = [
     path("", include("dientap.conferences.urls")),
     path("", include("dientap.documents.urls")),
     path("", include("dientap.schedule.urls")),
+    path("", include("dientap.oversight.urls")),
+    path("", include("dientap.scenarios.urls")),
+    path("api/", include("dientap.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,4 @@
-"""The `dientap` command: demo, serve, manage."""
+"""The `dientap` command: demo, serve, manage, audit verify, backup, restore, bundle."""
 
 import argparse
 import os
@@ -42,6 +42,7 @@ def _run_server(host: str, port: int) -> None:
         port=port,
         lifespan="off",
         log_level=os.environ.get("DIENTAP_LOG_LEVEL", "info"),
+        access_log=False,  # every request is logged as JSON by dientap itself (request id …)
         proxy_headers=True,
     )
 
@@ -79,6 +80,60 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    _setup_django()
+    _check_database()
+    from dientap.core.audit import verify_chain
+
+    report = verify_chain()
+    print(report.message)
+    if report.ok:
+        print(f"  chain head: {report.head_hash or '(empty)'}")
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args) -> int:
+    _setup_django()
+    _check_database()
+    from dientap.core import backup
+
+    try:
+        manifest = backup.create_backup(args.path)
+    except backup.BackupError as exc:
+        sys.stderr.write(f"dientap: {exc}\n")
+        return 1
+    rows = sum(manifest["counts"].values())
+    print(f"backup written to {args.path}: {rows} rows, {len(manifest['files'])} files, "
+          f"audit chain {manifest['audit_chain']['entries']} entries")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    _setup_django()
+    _check_database()
+    from dientap.core import backup
+
+    try:
+        summary = backup.restore_backup(args.path)
+    except backup.BackupError as exc:
+        sys.stderr.write(f"dientap: restore refused: {exc}\n")
+        return 1
+    print(summary)
+    return 0
+
+
+def cmd_bundle(args) -> int:
+    from dientap import bundle
+
+    try:
+        path = bundle.build_bundle(args.path)
+    except bundle.BundleError as exc:
+        sys.stderr.write(f"dientap: {exc}\n")
+        return 1
+    print(f"bundle written to {path}")
+    return 0
+
+
 def cmd_manage(argv) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -105,8 +160,19 @@ def main(argv=None) -> int:
         if name == "serve":
             p.add_argument("--no-migrate", action="store_true", help="do not apply migrations")
     sub.add_parser("manage", help="run a Django management command", add_help=False)
+    p = sub.add_parser("audit", help="check the audit log")
+    p.add_argument("action", choices=["verify"],
+                   help="verify: recompute the audit chain and report the first broken entry")
+    p = sub.add_parser("backup", help="write the database and stored files to one archive")
+    p.add_argument("path", help="archive to write (.tar.gz or .zip)")
+    p = sub.add_parser("restore", help="restore a backup archive into an empty installation")
+    p.add_argument("path", help="archive made by `dientap backup`")
+    p = sub.add_parser("bundle", help="(connected machine, source checkout) build the "
+                                      "isolated-network install bundle")
+    p.add_argument("path", help="bundle to write (.tar.gz)")
     args = parser.parse_args(argv)
-    return {"demo": cmd_demo, "serve": cmd_serve}[args.command](args)
+    return {"demo": cmd_demo, "serve": cmd_serve, "audit": cmd_audit, "backup": cmd_backup,
+            "restore": cmd_restore, "bundle": cmd_bundle}[args.command](args)
 
 
 if __name__ == "__main__":

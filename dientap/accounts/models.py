@@ -77,3 +77,87 @@ class User(AbstractUser):
         from dientap.organizations.models import Body
 
         return models.Q(pk=user.pk) | models.Q(body__in=Body.objects.restrict(user, "view"))
+
+
+class LoginThrottle(models.Model):
+    """Failed log-in attempts for one user name or one client address (shared by all processes).
+
+    After too many failures within the window the key is locked until `locked_until`; an
+    administrator can unlock it earlier (accounts.security.unlock). Every lock and unlock is
+    in the audit log.
+    """
+
+    class Kind(models.TextChoices):
+        USERNAME = "username", _("user name")
+        ADDRESS = "address", _("client address")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=150)
+    failures = models.PositiveIntegerField(_("failed attempts"), default=0)
+    window_started_at = models.DateTimeField(_("counting since"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failed attempt"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in lock")
+        verbose_name_plural = _("log-in locks")
+        ordering = ["-last_failure_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="login_throttle_unique_key")
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.USERNAME:
+            return _("user name “{key}”").format(key=self.key)
+        return _("address {key}").format(key=self.key)
+
+    def is_locked(self, now) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
+def _two_factor_role_choices():
+    from dientap.exercises.models import Membership
+
+    return [(TwoFactorRequirement.ADMINISTRATOR, _("Administrator (staff account)")),
+            *Membership.Role.choices]
+
+
+class TwoFactorRequirement(models.Model):
+    """A role whose holders must log in with a one-time code (set by an administrator).
+
+    A user holds a role when they have it in any exercise; "administrator" means a staff
+    account. Takes effect at each user's next log-in.
+    """
+
+    ADMINISTRATOR = "administrator"
+
+    role = models.CharField(_("role"), max_length=20, unique=True,
+                            choices=_two_factor_role_choices)
+
+    class Meta:
+        verbose_name = _("two-factor requirement")
+        verbose_name_plural = _("two-factor requirements")
+        ordering = ["role"]
+
+    def __str__(self):
+        return str(self.get_role_display())
+
+
+class TwoFactorDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): confirmed once a first code was right."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                                on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(_("secret"), max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("last code used"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    audit_exclude = ("secret", "last_used_step")
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self):
+        return _("authenticator of {user}").format(user=self.user)

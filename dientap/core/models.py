@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import RestrictedQuerySet
@@ -30,13 +31,37 @@ class BaseModel(models.Model):
         return getattr(self, "exercise_id", None)
 
 
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("the audit log is append-only: entries cannot be updated")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("the audit log is append-only: entries cannot be deleted")
+
+
 class AuditEntry(models.Model):
+    """One change, written only by `dientap.core.audit.record()`.
+
+    Append-only and tamper-evident: `seq` numbers the entries 1, 2, 3 … without gaps;
+    `entry_hash` is the SHA-256 of the entry's canonical content (see core.auditchain) and of
+    `prev_hash`, the previous entry's hash. Changing or deleting a row in the database breaks
+    the chain at that row (`dientap audit verify`).
+    """
+
     class Action(models.TextChoices):
         CREATE = "create", _("created")
         UPDATE = "update", _("updated")
         DELETE = "delete", _("deleted")
+        LOCK = "lock", _("locked")
+        UNLOCK = "unlock", _("unlocked")
 
-    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, editable=False,
+                                     db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -56,6 +81,10 @@ class AuditEntry(models.Model):
     exercise_id = models.BigIntegerField(_("exercise"), null=True, blank=True, db_index=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")
@@ -66,11 +95,38 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("the audit log is append-only: entries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("the audit log is append-only: entries cannot be deleted")
+
     def changed_fields(self):
         """[(field, before, after)] for the fields whose value changed."""
         before, after = self.before or {}, self.after or {}
         keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
         return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: the last sequence number and hash (one row, pk 1).
+
+    `audit.record()` updates this row first in its transaction, which locks it (a row lock on
+    PostgreSQL, the write lock on SQLite), so entries are appended one after another and the
+    chain never forks.
+    """
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self):
+        return f"#{self.last_seq} {self.last_hash[:12]}"
 
 
 class Event(models.Model):

@@ -31,6 +31,8 @@ from dientap.exercises import services as exercises
 from dientap.exercises.models import Committee, Exercise, FrameParticipant, Membership, Round
 from dientap.organizations import services as organizations
 from dientap.organizations.models import Body
+from dientap.oversight import demo as oversight_demo
+from dientap.scenarios import demo as scenario_demo
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -485,6 +487,8 @@ def load(acting_user=None) -> Exercise:
         _accounts(acting_user, areas, bodies, people, exercise, organizer_group)
         documents_demo.load(exercise, acting_user=acting_user)
         conference_demo.load(exercise, acting_user)
+        oversight_demo.load(exercise, acting_user=acting_user)
+        scenario_demo.load(exercise, acting_user=acting_user)
     return exercise
 
 

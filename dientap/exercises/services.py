@@ -36,6 +36,8 @@ def require_change(user, exercise: Exercise) -> None:
 
 @transaction.atomic
 def exercise_create(*, acting_user, **fields) -> Exercise:
+    if acting_user is not None and not acting_user.has_perm("exercises.add_exercise"):
+        raise PermissionDenied(_("You may not create exercises."))
     exercise = services.create(Exercise, acting_user=acting_user, **fields)
     if acting_user is not None and not acting_user.is_superuser:
         # The creator runs it until they hand it over.

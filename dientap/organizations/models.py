@@ -164,6 +164,19 @@ class Person(BaseModel):
     def get_absolute_url(self):
         return reverse("organizations:person_detail", args=[self.pk])
 
+    def clean(self):
+        # The name parts are derived from the full name on save: they must fit their columns.
+        from django.core.exceptions import ValidationError
+
+        parts = (self.family_name, self.middle_name, self.given_name) if self.given_name \
+            else split_name(" ".join(self.full_name.split()))
+        for name, value in zip(("family_name", "middle_name", "given_name"), parts, strict=True):
+            limit = self._meta.get_field(name).max_length
+            if len(value) > limit:
+                raise ValidationError({"full_name": _(
+                    "Each part of the name (family, middle, given) may have at most {limit} "
+                    "characters.").format(limit=limit)})
+
     def save(self, *args, **kwargs):
         # Derived name parts, Vietnamese sort key and search text (row invariants).
         self.full_name = " ".join(self.full_name.split())

@@ -1,10 +1,26 @@
 """State changes of areas, bodies, people and posts. Every caller goes through these."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dientap.core import services
+from dientap.core.scoping import CHANGE
 
 from .models import Area, AreaLevel, Body, Person, Post
+
+
+def _require_perm(user, perm: str) -> None:
+    """Creating bodies and people needs the model permission (system changes pass)."""
+    if user is not None and not user.has_perm(perm):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _require_change(user, obj) -> None:
+    """Changing needs the object within the user's change scope (``restrict``)."""
+    if user is not None and not type(obj).objects.restrict(user, CHANGE).filter(
+            pk=obj.pk).exists():
+        raise PermissionDenied(_("You may not change this record."))
 
 
 def level_create(*, acting_user, **fields) -> AreaLevel:
@@ -29,9 +45,6 @@ def area_create(*, acting_user, **fields) -> Area:
 
 @transaction.atomic
 def area_update(area: Area, *, acting_user, expected_version=None, **fields) -> Area:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     parent = fields.get("parent", area.parent)
     if parent is not None and parent.path.startswith(area.path):
         raise ValidationError({"parent": _("An area cannot be placed inside itself.")})
@@ -48,19 +61,26 @@ def area_update(area: Area, *, acting_user, expected_version=None, **fields) -> 
 
 
 def body_create(*, acting_user, **fields) -> Body:
+    _require_perm(acting_user, "organizations.add_body")
     return services.create(Body, acting_user=acting_user, **fields)
 
 
 def body_update(body: Body, *, acting_user, expected_version=None, **fields) -> Body:
+    _require_change(acting_user, body)
+    parent = fields.get("parent")
+    if parent is not None and parent.pk == body.pk:
+        raise ValidationError({"parent": _("A body cannot be placed inside itself.")})
     return services.update(body, acting_user=acting_user, expected_version=expected_version,
                            **fields)
 
 
 def person_create(*, acting_user, **fields) -> Person:
+    _require_perm(acting_user, "organizations.add_person")
     return services.create(Person, acting_user=acting_user, **fields)
 
 
 def person_update(person: Person, *, acting_user, expected_version=None, **fields) -> Person:
+    _require_change(acting_user, person)
     if "full_name" in fields and fields["full_name"] != person.full_name:
         # Name parts follow the new full name unless given explicitly.
         for part in ("family_name", "middle_name", "given_name"):
@@ -70,8 +90,10 @@ def person_update(person: Person, *, acting_user, expected_version=None, **field
 
 
 def post_create(*, acting_user, **fields) -> Post:
+    _require_change(acting_user, fields["person"])
     return services.create(Post, acting_user=acting_user, **fields)
 
 
 def post_delete(post: Post, *, acting_user) -> None:
+    _require_change(acting_user, post)
     services.delete(post, acting_user=acting_user)

@@ -1,0 +1,58 @@
+/* Observations of an exercise (or of one holding), live: an "observation.created" event
+ * carries ids only; the page then fetches the list this user may see and re-renders it. */
+(function () {
+  "use strict";
+  var root = document.getElementById("observations");
+  if (!root || root.dataset.static || !window.DientapLive) return;
+  var list = root.querySelector("[data-bind=list]");
+  var template = document.getElementById("obs-template");
+  var i18n = document.getElementById("i18n").dataset;
+  var raise = document.getElementById("raise-url");
+  var holding = root.dataset.holding;
+
+  function render(rows) {
+    list.textContent = "";
+    if (!rows.length) {
+      var empty = document.createElement("li");
+      empty.className = "empty";
+      empty.textContent = i18n.empty;
+      list.appendChild(empty);
+      return;
+    }
+    rows.forEach(function (o) {
+      var li = template.content.firstElementChild.cloneNode(true);
+      li.id = "obs-" + o.id;
+      li.dataset.observation = o.id;
+      li.classList.add("kind-" + o.kind);
+      var badge = li.querySelector(".badge");
+      badge.textContent = o.kind_label;
+      badge.classList.add("kind-" + o.kind);
+      li.querySelector(".text").textContent = o.text;
+      li.querySelector(".about").textContent = o.about;
+      li.querySelector(".at").textContent = o.at;
+      li.querySelector(".scenario").textContent = o.scenario_time ? " · " + o.scenario_time : "";
+      li.querySelector(".author").textContent = o.author;
+      if (raise) {
+        var a = document.createElement("a");
+        a.className = "small";
+        a.href = raise.dataset.url + o.id;
+        a.textContent = i18n.raise;
+        li.appendChild(a);
+      }
+      list.appendChild(li);
+    });
+  }
+
+  function reload() {
+    fetch(root.dataset.feedUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) render(data.observations); });
+  }
+
+  window.DientapLive.connect(root.dataset.eventsUrl, {
+    "observation.created": function (payload) {
+      if (holding && String(payload.holding) !== holding) return;
+      reload();
+    },
+  }, { onFresh: reload });
+})();
