@@ -92,7 +92,10 @@ def test_director_issues_two_consoles_follow_live(browser, asgi_server, demo, se
         comm = council.locator("[data-testid=comm]")
         demo_check = comm.get_attribute("data-check")  # the demo's check, not confirmed by HĐND
         director.click("[data-testid=comm-send]")
-        expect(comm).not_to_have_attribute("data-check", demo_check, timeout=1000)
+        # The one-second promise is for situations (checked above); a communication check
+        # reaches the console through a state reload, which can take longer on a loaded
+        # machine (seen once at ~1.1 s), so it gets a few seconds.
+        expect(comm).not_to_have_attribute("data-check", demo_check, timeout=5000)
         council.click("[data-testid=comm-confirm]")
         expect(comm).to_have_attribute("data-confirmed", "1")
         row = director.locator(f"[data-testid=comm-body][data-body='{hdnd.pk}']")
