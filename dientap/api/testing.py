@@ -99,7 +99,16 @@ def _exercise_objects(w, exercise, body, person, *, prefix):
                                             text="Nội dung mật.")
     o.classified_comment = ds.comment_add(o.classified, acting_user=None, text="Ý kiến mật.")
     o.access = ds.access_record(o.classified, acting_user=None, action="view", what="test")
+    for hook in _app_object_hooks():
+        hook(o, w, exercise=exercise, body=body, person=person, prefix=prefix)
     return o
+
+
+def _app_object_hooks():
+    """The `objects` hooks of the apps' access modules (`dientap/<app>/tests/access.py`)."""
+    from dientap.api.tests.matrix import app_access_modules
+
+    return [m.objects for m in app_access_modules() if hasattr(m, "objects")]
 
 
 def api_world(w):

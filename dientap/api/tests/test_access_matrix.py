@@ -30,101 +30,27 @@ from dientap.api.testing import api_world
 from dientap.core import testing as t
 from dientap.documents.tests.conftest import make_docx
 
-ROLES = ("anonymous", "organizer", "director", "observer", "frame", "frame_uncleared",
-         "other_body", "inspector", "stranger", "superuser")
-# Who plays each role in api_world.
-ROLE_USERS = {
-    "anonymous": None,
-    "organizer": "organizer",          # Organizing Committee of TQ-23, may add people/bodies
-    "director": "director",            # director of TQ-23, cleared Tối mật, not a recipient
-    "observer": "observer",            # observer of TQ-23
-    "frame": "frame_cleared",          # UBND tỉnh TQ (frame body, document owner), cleared
-    "frame_uncleared": "frame_user",   # UBND tỉnh TQ, no clearance
-    "other_body": "other_body_user",   # Tỉnh ủy TQ (another frame body), cleared
-    "inspector": "inspector",          # Military Region 2: inspects both provinces
-    "stranger": "stranger",            # UBND tỉnh Phú Thọ (frame body of PT-23)
-    "superuser": "admin",
-}
-
-L, OK, ANY = "L", "ok", "*"
-#                  anon organizer director observer frame frameU otherBody inspector stranger su
-RULES = {
-    # Sees the exercise (and what hangs under it, classified documents aside).
-    "view": {
-        "own":        (L, OK, OK, OK, OK, OK, OK, OK, "404", OK),
-        "other":      (L, "404", "404", "404", "404", "404", "404", OK, OK, OK),
-        "classified": (L, "404", "404", "404", OK, "404", "404", "404", "404", OK),
-    },
-    # Changes the exercise: its Organizing Committee staff and directors.
-    "change": {
-        "own":        (L, OK, OK, "403", "403", "403", "403", "403", "404", OK),
-        "other":      (L, "404", "404", "404", "404", "404", "404", "403", "403", OK),
-        "classified": (L, "404", "404", "404", "403", "404", "404", "404", "404", OK),
-    },
-    # Changes a document: the owning body's members and the exercise's managers.
-    "doc_change": {
-        "own":        (L, OK, OK, "403", OK, OK, "403", "403", "404", OK),
-        "other":      (L, "404", "404", "404", "404", "404", "404", "403", OK, OK),
-        "classified": (L, "404", "404", "404", OK, "404", "404", "404", "404", OK),
-    },
-    # People and bodies: change needs the model permission (the organizer has it).
-    "org_change": {
-        "own":        (L, OK, "403", "403", "403", "403", "403", "403", "404", OK),
-        "other":      (L, "404", "404", "404", "404", "404", "404", "403", "403", OK),
-    },
-    "org_add": {"none": (L, OK, "403", "403", "403", "403", "403", "403", "403", OK)},
-    "auth": {"none": (L, OK, OK, OK, OK, OK, OK, OK, OK, OK)},
-    "public": {"none": (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK)},
-    "any": {"none": (ANY,) * 10, "own": (ANY,) * 10, "other": (ANY,) * 10},
-    "staff": {"none": (L, L, L, L, L, L, L, L, L, OK)},
-    "inspectors": {"none": (L, "403", "403", "403", "403", "403", "403", OK, "403", OK)},
-    # Only the organizer's own token (and administrators).
-    "own_token": {"none": (L, OK, "404", "404", "404", "404", "404", "404", "404", OK)},
-    # Tokens are made from a browser session, never with a token.
-    "session_only": {"none": (L, "403", "403", "403", "403", "403", "403", "403", "403", "403")},
-}
-
-
-def created(rule):
-    """A create whose parent is in the body: a hidden parent is an unknown reference (400)."""
-    return {kind: tuple("400" if c == "404" else c for c in row)
-            for kind, row in RULES[rule].items()}
-
-
-RULES["create"] = created("change")
-RULES["doc_create_comment"] = created("change")
-RULES["view_query"] = created("view")
-RULES["org_create"] = created("org_change")
-# An API create naming Tuyên Quang's area: for Phú Thọ's user the area does not exist (400).
-RULES["org_add_tq"] = {"none": tuple("400" if role == "stranger" else c
-                                     for role, c in zip(ROLES, RULES["org_add"]["none"],
-                                                        strict=True))}
-
-
-class E(SimpleNamespace):
-    """One entry: `rule`, `kinds`, `args(o, w)` → URL kwargs, `method`, `data(o, w)`, `json`,
-    `api` (token authentication), `allowed` (the code an allowed request gets, default "ok"),
-    `anonymous` (override for anonymous), `skip` (why it is not requested)."""
-
-    def __init__(self, rule, kinds=("own", "other"), args=None, method="get", data=None,
-                 json=False, api=False, allowed=OK, anonymous=None, skip="", multipart=False):
-        super().__init__(rule=rule, kinds=kinds, args=args or (lambda o, w: {}), method=method,
-                         data=data, json=json, api=api, allowed=allowed, anonymous=anonymous,
-                         skip=skip, multipart=multipart)
-
-
-NONE = ("none",)
-DOC_KINDS = ("own", "other", "classified")
-ex = lambda o, w: {"pk": o.exercise.pk}  # noqa: E731
-
-
-def page(rule, args=ex, **kw):
-    return E(rule, args=args, **kw)
-
-
-def post(rule, args=ex, data=None, **kw):
-    return E(rule, args=args, method="post", data=data or (lambda o, w: {}), **kw)
-
+from .matrix import (  # noqa: F401 - the vocabulary the entries below are written in
+    ANY,
+    DOC_KINDS,
+    NONE,
+    OK,
+    ROLE_USERS,
+    ROLES,
+    RULES,
+    E,
+    L,
+    action,
+    api,
+    app_access_modules,
+    create,
+    ex,
+    listing,
+    page,
+    pk_of,
+    post,
+    resource,
+)
 
 # ---- pages ---------------------------------------------------------------------------------
 
@@ -301,35 +227,6 @@ OTHERS = {
 
 # ---- API -----------------------------------------------------------------------------------
 
-def api(rule, args=lambda o, w: {}, method="get", data=None, **kw):
-    return E(rule, args=args, method=method, data=data, api=True, json=True, **kw)
-
-
-def pk_of(attr):
-    return lambda o, w: {"pk": getattr(o, attr).pk}
-
-
-def listing():
-    return api("auth", kinds=NONE)
-
-
-def resource(attr, *, patch="change", delete=None, kinds=("own", "other")):
-    entries = [api("view", pk_of(attr), kinds=kinds)]
-    if patch:
-        entries.append(api(patch, pk_of(attr), "patch", lambda o, w: {}, kinds=kinds))
-    if delete:
-        entries.append(api(delete, pk_of(attr), "delete", kinds=kinds))
-    return entries
-
-
-def create(rule, data, kinds=("own", "other"), **kw):
-    return [listing(), api(rule, method="post", data=data, kinds=kinds, **kw)]
-
-
-def action(rule, attr, data=None, method="post", kinds=("own", "other"), **kw):
-    return api(rule, pk_of(attr), method, data or (lambda o, w: {}), kinds=kinds, **kw)
-
-
 DAY = "2023-09-10"
 API = {
     "api:api-root": listing(),
@@ -447,7 +344,25 @@ API = {
                               "delete", kinds=NONE, allowed=OK)],
 }
 
-ENTRIES = {**PAGES, **OTHERS, **API}
+
+
+def collect_entries():
+    """The entries of this file and of every app's access module. An app may replace an
+    entry of OTHERS (the loose ones it tightens); any other key twice is an error."""
+    entries = {**PAGES, **OTHERS, **API}
+    owned = set(PAGES) | set(API)
+    seen = {}
+    for module in app_access_modules():
+        for key, entry in module.ENTRIES.items():
+            assert key not in owned and key not in seen, (
+                f"{key} has an access-matrix entry twice ({module.__name__}"
+                f"{', ' + seen[key] if key in seen else ''})")
+            seen[key] = module.__name__
+            entries[key] = entry
+    return entries
+
+
+ENTRIES = collect_entries()
 
 
 # ---- the URL patterns ----------------------------------------------------------------------
