@@ -4,6 +4,7 @@ DATABASE_URL       database (default: SQLite file in DIENTAP_DATA_DIR)
 REDIS_URL          Redis for live-update fan-out across processes (optional)
 DIENTAP_DATA_DIR   where the database, uploads and the generated secret key live (default ./var)
 DIENTAP_SECRET_KEY secret key (default: generated once and kept in the data dir)
+DIENTAP_SECRET_KEY_FALLBACKS former secret keys, comma-separated, still accepted while rotating
 DIENTAP_DEBUG      "1" for development only
 DIENTAP_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 DIENTAP_DEMO       "1" when running the demo (demo accounts and their passwords are shown)
@@ -40,6 +41,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("DIENTAP_SECRET_KEY_FALLBACKS", "").split(",")
+                        if k.strip()]
 DEBUG = os.environ.get("DIENTAP_DEBUG") == "1"
 DEMO_MODE = os.environ.get("DIENTAP_DEMO") == "1"
 ALLOWED_HOSTS = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/recovery/", account_views.two_factor_recovery,
+         name="two_factor_recovery"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/language/", account_views.set_language, name="set_language"),
     path("exercises/", include("dientap.exercises.urls")),

@@ -148,12 +148,13 @@ class TwoFactorDevice(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                                 on_delete=models.CASCADE, related_name="two_factor")
-    secret = models.CharField(_("secret"), max_length=64)
+    # The TOTP seed, encrypted (see accounts/crypto.py); read and set through `secret`.
+    secret_encrypted = models.TextField(_("secret (encrypted)"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     last_used_step = models.BigIntegerField(_("last code used"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    audit_exclude = ("secret", "last_used_step")
+    audit_exclude = ("secret_encrypted", "last_used_step")
 
     class Meta:
         verbose_name = _("two-factor device")
@@ -161,3 +162,38 @@ class TwoFactorDevice(models.Model):
 
     def __str__(self):
         return _("authenticator of {user}").format(user=self.user)
+
+    @property
+    def secret(self) -> str:
+        """The seed in clear (raises crypto.SecretUnavailable when the key is gone)."""
+        from .crypto import decrypt
+
+        return decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        from .crypto import encrypt
+
+        self.secret_encrypted = encrypt(value)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the authenticator's code (lost phone). Only a keyed
+    digest is stored; the codes are shown once, when made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(_("digest"), max_length=64)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    audit_exclude = ("digest",)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["user", "digest"],
+                                               name="recovery_code_unique")]
+
+    def __str__(self):
+        return _("recovery code of {user}").format(user=self.user)

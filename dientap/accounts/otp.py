@@ -65,6 +65,35 @@ def provisioning_uri(secret: str, account: str, issuer: str = ISSUER) -> str:
     return f"otpauth://totp/{label}?{query}"
 
 
+# Recovery codes: ten letters/digits from an alphabet without look-alikes (0/O, 1/l/I),
+# shown as "abcde-fghij"; about 50 bits each.
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_LENGTH = 10
+
+
+def random_recovery_code() -> str:
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normal_code(code: str) -> str:
+    return "".join(ch for ch in str(code).casefold() if ch.isalnum())
+
+
+def is_recovery_code(code: str) -> bool:
+    """A recovery code, not a six-digit one (told apart by length and letters)."""
+    return len(normal_code(code)) == RECOVERY_LENGTH
+
+
+def qr_svg(uri: str) -> str:
+    """The otpauth:// URI as an inline SVG QR code (segno; no image request, no outside
+    host)."""
+    import segno
+
+    return segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff",
+                                                  omitsize=False)
+
+
 def grouped(secret: str) -> str:
     """The secret in groups of four, easier to type."""
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from dientap.core import audit
 
-from . import otp
-from .models import LoginThrottle, TwoFactorDevice, TwoFactorRequirement
+from . import crypto, otp
+from .models import LoginThrottle, RecoveryCode, TwoFactorDevice, TwoFactorRequirement
 
 # Session keys.
 TWO_FACTOR_OK = "dientap_2fa_ok"  # the user id whose log-in passed (or needed no) second factor
@@ -151,10 +151,20 @@ def device_start(user) -> TwoFactorDevice:
     return device
 
 
+def _seed(device: TwoFactorDevice) -> str:
+    try:
+        return device.secret
+    except crypto.SecretUnavailable as exc:
+        raise ValidationError(_(
+            "Your authenticator cannot be read on this installation (its key has changed). "
+            "Use a recovery code, or ask an administrator to reset your two-factor log-in."),
+            code="unreadable") from exc
+
+
 @transaction.atomic
 def device_confirm(user, *, code: str) -> TwoFactorDevice:
     device = TwoFactorDevice.objects.select_for_update().get(user=user)
-    step = otp.verify(device.secret, code, last_used_step=device.last_used_step)
+    step = otp.verify(_seed(device), code, last_used_step=device.last_used_step)
     if step is None:
         raise ValidationError(_("The code is not right. Check the time on your phone and enter "
                                 "the code shown now."))
@@ -166,24 +176,71 @@ def device_confirm(user, *, code: str) -> TwoFactorDevice:
 
 @transaction.atomic
 def device_check(user, *, code: str) -> bool:
-    """True when `code` is right for the user's confirmed device (each code works once)."""
+    """True when `code` is right for the user's confirmed device (each code works once), or
+    is one of the user's unused recovery codes (then used up)."""
     device = (TwoFactorDevice.objects.select_for_update()
               .filter(user=user, confirmed_at__isnull=False).first())
     if device is None:
         return False
-    step = otp.verify(device.secret, code, last_used_step=device.last_used_step)
+    if otp.is_recovery_code(code):
+        return recovery_code_use(user, code)
+    seed = _seed(device)
+    step = otp.verify(seed, code, last_used_step=device.last_used_step)
     if step is None:
         return False
     device.last_used_step = step
-    device.save(update_fields=["last_used_step"])
+    device.secret = seed  # encrypted anew under the current key (after a key rotation)
+    device.save(update_fields=["last_used_step", "secret_encrypted"])
     return True
 
 
 @transaction.atomic
 def device_reset(device: TwoFactorDevice, *, acting_user) -> None:
-    """Remove a user's authenticator (lost phone); they enrol again at their next log-in."""
+    """Remove a user's authenticator (lost phone) and recovery codes; they enrol again at
+    their next log-in."""
     audit.record("delete", device, acting_user=acting_user, before=audit.snapshot(device))
+    RecoveryCode.objects.filter(user=device.user).delete()
     device.delete()
+
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def recovery_codes_make(user, *, acting_user) -> list[str]:
+    """New recovery codes for a user with a confirmed authenticator (the old ones stop
+    working). The codes are returned to be shown once; only keyed digests are stored."""
+    device = confirmed_device(user)
+    if device is None:
+        raise ValidationError(_("Set up two-factor log-in first."))
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [otp.random_recovery_code() for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create([
+        RecoveryCode(user=user, digest=crypto.keyed_digest("recovery", otp.normal_code(c)))
+        for c in codes])
+    audit.record("update", device, acting_user=acting_user,
+                 after={"recovery_codes": len(codes)})
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+@transaction.atomic
+def recovery_code_use(user, code: str) -> bool:
+    """True (and the code used up) when `code` is one of the user's unused recovery codes."""
+    digest = crypto.keyed_digest("recovery", otp.normal_code(code))
+    row = (RecoveryCode.objects.select_for_update()
+           .filter(user=user, digest=digest, used_at__isnull=True).first())
+    if row is None:
+        return False
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    device = confirmed_device(user)
+    audit.record("update", device or row, acting_user=user, after={
+        "recovery_code_used": True, "recovery_codes_left": recovery_codes_left(user)})
+    return True
 
 
 def session_started(request, user) -> None:

@@ -10,6 +10,7 @@ from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -72,14 +73,20 @@ def two_factor_verify(request):
         return HttpResponseRedirect(reverse("two_factor_setup") + "?" + urlencode({"next": nxt}))
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if security.device_check(user, code=form.cleaned_data["code"]):
-            return _second_factor_passed(request, user, nxt)
-        lock = security.login_failed(user.get_username(), security.client_address(request))
-        if lock is not None:
-            logout(request)
-            messages.error(request, lock.message())
-            return HttpResponseRedirect(reverse("login"))
-        form.add_error("code", _("The code is not right. Enter the code shown now."))
+        try:
+            passed = security.device_check(user, code=form.cleaned_data["code"])
+        except ValidationError as exc:  # the authenticator cannot be read here
+            form.add_error("code", exc)
+        else:
+            if passed:
+                return _second_factor_passed(request, user, nxt)
+            lock = security.login_failed(user.get_username(), security.client_address(request))
+            if lock is not None:
+                logout(request)
+                messages.error(request, lock.message())
+                return HttpResponseRedirect(reverse("login"))
+            form.add_error("code", _("The code is not right. Enter the code shown now, or "
+                                     "one of your recovery codes."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": nxt})
 
 
@@ -104,9 +111,35 @@ def two_factor_setup(request):
         else:
             messages.success(request, _("Two-factor log-in is set up. From now on you will be "
                                         "asked for a code after your password."))
-            return _second_factor_passed(request, user, nxt)
+            _second_factor_passed(request, user, nxt)
+            request.session[NEW_RECOVERY_CODES] = security.recovery_codes_make(
+                user, acting_user=user)
+            return HttpResponseRedirect(
+                reverse("two_factor_recovery") + "?" + urlencode({"next": nxt}))
+    uri = otp.provisioning_uri(device.secret, user.get_username())
     return render(request, "accounts/two_factor_setup.html", {
-        "form": form, "next": nxt, "secret": otp.grouped(device.secret),
-        "uri": otp.provisioning_uri(device.secret, user.get_username()),
+        "form": form, "next": nxt, "secret": otp.grouped(device.secret), "uri": uri,
+        "qr": mark_safe(otp.qr_svg(uri)),  # noqa: S308 - segno's own SVG markup
         "required": security.requires_two_factor(user),
+    })
+
+
+NEW_RECOVERY_CODES = "dientap_new_recovery_codes"
+
+
+@login_required
+@never_cache
+def two_factor_recovery(request):
+    """The recovery codes: shown once right after they are made; made anew on request."""
+    user = request.user
+    nxt = _next_url(request)
+    if security.confirmed_device(user) is None:
+        return HttpResponseRedirect(reverse("two_factor_setup") + "?" + urlencode({"next": nxt}))
+    if request.method == "POST":
+        request.session[NEW_RECOVERY_CODES] = security.recovery_codes_make(user, acting_user=user)
+        messages.success(request, _("New recovery codes are made; the old ones no longer work."))
+        return HttpResponseRedirect(request.path + "?" + urlencode({"next": nxt}))
+    return render(request, "accounts/two_factor_recovery.html", {
+        "codes": request.session.pop(NEW_RECOVERY_CODES, None), "next": nxt,
+        "left": security.recovery_codes_left(user),
     })

@@ -64,6 +64,7 @@ PAGES = {
     # TODO(accounts): tighten once two-factor login settles.
     "two_factor_verify": page("any", kinds=NONE, args=lambda o, w: {}),
     "two_factor_setup": page("any", kinds=NONE, args=lambda o, w: {}),
+    "two_factor_recovery": page("auth", kinds=NONE, args=lambda o, w: {}),
     # exercises
     "exercises:list": page("auth", kinds=NONE, args=lambda o, w: {}),
     "exercises:create": page("org_add", kinds=NONE, args=lambda o, w: {}),
