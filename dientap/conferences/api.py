@@ -140,7 +140,7 @@ class HoldingFilterSet(FilterSet):
 # ---- viewsets ------------------------------------------------------------------------------
 
 
-class ConferenceViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
+class ConferenceViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
     model = Conference
     serializer_class = ConferenceSerializer
     select_related = ("exercise",)
@@ -155,8 +155,11 @@ class ConferenceViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
         return services.conference_update(instance, acting_user=self.request.user,
                                           expected_version=expected_version, **data)
 
+    def service_delete(self, instance):
+        services.conference_delete(instance, acting_user=self.request.user)
 
-class HoldingViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
+
+class HoldingViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
     """Holdings of conferences in rounds, and their run sheet."""
 
     model = Holding
@@ -173,6 +176,9 @@ class HoldingViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
     def service_update(self, instance, data, expected_version):
         return services.holding_update(instance, acting_user=self.request.user,
                                        expected_version=expected_version, **data)
+
+    def service_delete(self, instance):
+        services.holding_delete(instance, acting_user=self.request.user)
 
     def _runsheet(self, holding):
         holding.refresh_from_db()
@@ -294,7 +300,7 @@ class CompositionEntryViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyVi
         services.composition_entry_delete(instance, acting_user=self.request.user)
 
 
-class AttendanceViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
+class AttendanceViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
     """Attendance of each seat at a holding. Creating one that exists meanwhile is a 409."""
 
     model = Attendance
@@ -315,6 +321,9 @@ class AttendanceViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
         return services.attendance_set(instance.holding, instance.entry,
                                        acting_user=self.request.user,
                                        expected_version=expected_version, **fields)
+
+    def service_delete(self, instance):
+        services.attendance_clear(instance, acting_user=self.request.user)
 
 
 class AgendaProgressViewSet(ReadOnlyViewSet):

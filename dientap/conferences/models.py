@@ -62,7 +62,7 @@ class Holding(ExerciseChild):
     conference = models.ForeignKey(Conference, verbose_name=_("conference"),
                                    on_delete=models.CASCADE, related_name="holdings")
     round = models.ForeignKey("exercises.Round", verbose_name=_("round"),
-                              on_delete=models.PROTECT, related_name="holdings")
+                              on_delete=models.RESTRICT, related_name="holdings")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     location = models.CharField(_("location"), max_length=255, blank=True,

@@ -49,6 +49,26 @@ def holding_update(holding: Holding, *, acting_user, expected_version=None, **fi
     return holding
 
 
+@transaction.atomic
+def conference_delete(conference: Conference, *, acting_user) -> None:
+    """Remove a conference with its agenda and composition; refused once it was held (a
+    holding started) — its record belongs to the exercise's history."""
+    require_change(acting_user, conference.exercise)
+    if conference.holdings.exclude(state=Holding.State.SCHEDULED).exists():
+        raise ValidationError(_("This conference has been held; it cannot be deleted."))
+    services.delete(conference, acting_user=acting_user)
+
+
+@transaction.atomic
+def holding_delete(holding: Holding, *, acting_user) -> None:
+    """Cancel a holding that has not started (its attendance records go with it)."""
+    require_change(acting_user, holding.conference.exercise)
+    locked = Holding.objects.select_for_update().get(pk=holding.pk)
+    if locked.state != Holding.State.SCHEDULED:
+        raise ValidationError(_("This holding has started; it cannot be deleted."))
+    services.delete(locked, acting_user=acting_user)
+
+
 # --- agenda -----------------------------------------------------------------------------------
 
 
@@ -160,6 +180,15 @@ def attendance_set(holding: Holding, entry: CompositionEntry, *, acting_user,
                                  expected_version=expected_version, **fields)
     _emit_attendance(holding)
     return record
+
+
+@transaction.atomic
+def attendance_clear(record: Attendance, *, acting_user) -> None:
+    """Take back an attendance record entered by mistake: the seat is "not recorded" again."""
+    holding = record.holding
+    _require_operate(acting_user, holding)
+    services.delete(record, acting_user=acting_user)
+    _emit_attendance(holding)
 
 
 # --- the run sheet -----------------------------------------------------------------------------

@@ -68,10 +68,11 @@ def delete(instance: models.Model, *, acting_user):
     audit.record("delete", instance, acting_user=acting_user, before=before)
     try:
         instance.delete()
-    except models.ProtectedError as exc:
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        used = getattr(exc, "protected_objects", None) or exc.restricted_objects
         raise ValidationError(
             _("This record is still used elsewhere and cannot be deleted: {used}.").format(
-                used=", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
+                used=", ".join(sorted({str(o) for o in used})[:5])
             )
         ) from exc
     instance.pk = pk

@@ -89,8 +89,8 @@ class ContentItemSerializer(ServiceSerializer):
 # ---- viewsets ------------------------------------------------------------------------------
 
 
-class ExerciseViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
-    """Exercises; `status` moves one step at a time (PATCH it)."""
+class ExerciseViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
+    """Exercises; `status` moves one step at a time (PATCH it); deleted only while planned."""
 
     model = Exercise
     serializer_class = ExerciseSerializer
@@ -103,6 +103,9 @@ class ExerciseViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
     def service_update(self, instance, data, expected_version):
         return services.exercise_update(instance, acting_user=self.request.user,
                                         expected_version=expected_version, **data)
+
+    def service_delete(self, instance):
+        services.exercise_delete(instance, acting_user=self.request.user)
 
 
 class MembershipViewSet(CreateMixin, DestroyMixin, ReadOnlyViewSet):
@@ -121,7 +124,7 @@ class MembershipViewSet(CreateMixin, DestroyMixin, ReadOnlyViewSet):
         services.membership_revoke(instance, acting_user=self.request.user)
 
 
-class CommitteeViewSet(CreateMixin, ReadOnlyViewSet):
+class CommitteeViewSet(CreateMixin, DestroyMixin, ReadOnlyViewSet):
     model = Committee
     serializer_class = CommitteeSerializer
     filterset_fields = ["exercise", "kind"]
@@ -130,6 +133,9 @@ class CommitteeViewSet(CreateMixin, ReadOnlyViewSet):
     def service_create(self, data):
         return services.committee_create(data.pop("exercise"), acting_user=self.request.user,
                                          **data)
+
+    def service_delete(self, instance):
+        services.committee_delete(instance, acting_user=self.request.user)
 
 
 class CommitteeMemberViewSet(CreateMixin, DestroyMixin, ReadOnlyViewSet):
@@ -163,7 +169,7 @@ class FrameParticipantViewSet(CreateMixin, DestroyMixin, ReadOnlyViewSet):
         services.frame_participant_remove(instance, acting_user=self.request.user)
 
 
-class RoundViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
+class RoundViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
     model = Round
     serializer_class = RoundSerializer
     select_related = ("exercise",)
@@ -177,6 +183,9 @@ class RoundViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
     def service_update(self, instance, data, expected_version):
         return services.round_update(instance, acting_user=self.request.user,
                                      expected_version=expected_version, **data)
+
+    def service_delete(self, instance):
+        services.round_delete(instance, acting_user=self.request.user)
 
 
 class StructureViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):

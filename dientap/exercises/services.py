@@ -93,6 +93,12 @@ def committee_create(exercise: Exercise, *, acting_user, **fields) -> Committee:
     return services.create(Committee, acting_user=acting_user, exercise=exercise, **fields)
 
 
+def committee_delete(committee: Committee, *, acting_user) -> None:
+    """Remove a committee with its member list (the members' people and posts stay)."""
+    require_change(acting_user, committee.exercise)
+    services.delete(committee, acting_user=acting_user)
+
+
 def committee_member_add(committee: Committee, *, acting_user, **fields) -> CommitteeMember:
     require_change(acting_user, committee.exercise)
     post = fields.get("post")
@@ -138,6 +144,26 @@ def round_update(rnd: Round, *, acting_user, expected_version=None, **fields) ->
                        fields.get("end_date", rnd.end_date))
     return services.update(rnd, acting_user=acting_user, expected_version=expected_version,
                            **fields)
+
+
+def round_delete(rnd: Round, *, acting_user) -> None:
+    """Remove a round that nothing was held in yet (a round with holdings is refused)."""
+    require_change(acting_user, rnd.exercise)
+    services.delete(rnd, acting_user=acting_user)
+
+
+@transaction.atomic
+def exercise_delete(exercise: Exercise, *, acting_user) -> None:
+    """Remove an exercise made by mistake (a wrong import, a duplicate) with all it holds;
+    only while it is being planned. Later an exercise is closed, never deleted. The audit
+    log keeps the record of everything that was done in it."""
+    require_change(acting_user, exercise)
+    locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if locked.status != Exercise.Status.PLANNING:
+        raise ValidationError(_(
+            "Only an exercise still being planned can be deleted; this one is {status}. "
+            "Close it instead.").format(status=locked.get_status_display().lower()))
+    services.delete(locked, acting_user=acting_user)
 
 
 # --- structure: phases → training issues → content items ------------------------------------

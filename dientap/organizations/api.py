@@ -88,7 +88,7 @@ class AreaViewSet(ReadOnlyViewSet):
     ordering_fields = ["name", "path"]
 
 
-class BodyViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
+class BodyViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
     model = Body
     serializer_class = BodySerializer
     filterset_class = BodyFilterSet
@@ -101,8 +101,11 @@ class BodyViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
         return services.body_update(instance, acting_user=self.request.user,
                                     expected_version=expected_version, **data)
 
+    def service_delete(self, instance):
+        services.body_delete(instance, acting_user=self.request.user)
 
-class PersonViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
+
+class PersonViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
     model = Person
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
@@ -114,6 +117,9 @@ class PersonViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
     def service_update(self, instance, data, expected_version):
         return services.person_update(instance, acting_user=self.request.user,
                                       expected_version=expected_version, **data)
+
+    def service_delete(self, instance):
+        services.person_delete(instance, acting_user=self.request.user)
 
 
 class PostViewSet(CreateMixin, DestroyMixin, ReadOnlyViewSet):

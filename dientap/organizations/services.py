@@ -89,6 +89,20 @@ def person_update(person: Person, *, acting_user, expected_version=None, **field
                            **fields)
 
 
+def body_delete(body: Body, *, acting_user) -> None:
+    """Remove a body entered by mistake; refused while anything refers to it (its people's
+    posts, exercises, documents…), naming what does."""
+    _require_change(acting_user, body)
+    services.delete(body, acting_user=acting_user)
+
+
+def person_delete(person: Person, *, acting_user) -> None:
+    """Remove a person entered by mistake with their posts; refused while a frame, committee
+    or conference refers to them."""
+    _require_change(acting_user, person)
+    services.delete(person, acting_user=acting_user)
+
+
 def post_create(*, acting_user, **fields) -> Post:
     _require_change(acting_user, fields["person"])
     return services.create(Post, acting_user=acting_user, **fields)

@@ -113,7 +113,7 @@ class Criterion(ExerciseChild):
     position = models.PositiveIntegerField(_("order"), default=0)
     title = models.CharField(_("criterion"), max_length=300)
     description = models.TextField(_("what is looked at"), blank=True)
-    scale = models.ForeignKey(Scale, verbose_name=_("scale"), on_delete=models.PROTECT,
+    scale = models.ForeignKey(Scale, verbose_name=_("scale"), on_delete=models.RESTRICT,
                               related_name="criteria")
 
     class Meta:
@@ -148,18 +148,18 @@ class Observation(ExerciseChild):
     body = models.ForeignKey("organizations.Body", verbose_name=_("about the body"), null=True,
                              blank=True, on_delete=models.PROTECT, related_name="+")
     holding = models.ForeignKey("conferences.Holding", verbose_name=_("about the holding"),
-                                null=True, blank=True, on_delete=models.PROTECT,
+                                null=True, blank=True, on_delete=models.RESTRICT,
                                 related_name="observations")
     agenda_item = models.ForeignKey("conferences.AgendaItem",
                                     verbose_name=_("about the agenda item"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+")
+                                    blank=True, on_delete=models.RESTRICT, related_name="+")
     document_version = models.ForeignKey("documents.DocumentVersion",
                                          verbose_name=_("about the document version"),
-                                         null=True, blank=True, on_delete=models.PROTECT,
+                                         null=True, blank=True, on_delete=models.RESTRICT,
                                          related_name="+")
     delivery = models.ForeignKey("scenarios.Delivery",
                                  verbose_name=_("about the handling of a situation"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="+")
+                                 blank=True, on_delete=models.RESTRICT, related_name="+")
     observed_at = models.DateTimeField(_("time"), default=timezone.now)
     scenario_time = models.CharField(_("scenario time"), max_length=40, blank=True,
                                      help_text=_("e.g. N-5, 07:30"))
@@ -210,12 +210,12 @@ class Score(ExerciseChild):
     criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"),
                                   on_delete=models.CASCADE, related_name="scores")
     round = models.ForeignKey("exercises.Round", verbose_name=_("round"),
-                              on_delete=models.PROTECT, related_name="+")
+                              on_delete=models.RESTRICT, related_name="+")
     body = models.ForeignKey("organizations.Body", verbose_name=_("body"),
                              on_delete=models.PROTECT, related_name="+")
     holding = models.ForeignKey("conferences.Holding", verbose_name=_("holding"), null=True,
-                                blank=True, on_delete=models.PROTECT, related_name="+")
-    level = models.ForeignKey(ScaleLevel, verbose_name=_("rating"), on_delete=models.PROTECT,
+                                blank=True, on_delete=models.RESTRICT, related_name="+")
+    level = models.ForeignKey(ScaleLevel, verbose_name=_("rating"), on_delete=models.RESTRICT,
                               related_name="+")
     comment = models.TextField(_("comment"), blank=True)
     evidence = models.ManyToManyField(Observation, verbose_name=_("evidence"), blank=True,
@@ -265,7 +265,7 @@ class CorrectiveAction(ExerciseChild):
     exercise = models.ForeignKey(Exercise, verbose_name=_("exercise"), on_delete=models.CASCADE,
                                  related_name="corrective_actions")
     round = models.ForeignKey("exercises.Round", verbose_name=_("raised in round"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="+")
+                              blank=True, on_delete=models.RESTRICT, related_name="+")
     owner_body = models.ForeignKey("organizations.Body", verbose_name=_("owner body"),
                                    on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("what to change"), max_length=500)

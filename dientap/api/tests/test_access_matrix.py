@@ -229,6 +229,13 @@ OTHERS = {
 # ---- API -----------------------------------------------------------------------------------
 
 DAY = "2023-09-10"
+
+
+def gone(rule, attr):
+    """A DELETE of an object that is still used: refused (400) for those allowed to delete."""
+    return api(rule, pk_of(attr), "delete", allowed="400")
+
+
 API = {
     "api:api-root": listing(),
     "api:users-list": listing(),
@@ -240,10 +247,13 @@ API = {
     "api:areas-detail": resource("area", patch=None),
     "api:bodies-list": [listing(), api("org_add_tq", method="post", kinds=NONE, data=lambda o, w: {
         "name": "Sở Nội vụ", "kind": "department", "area": w.tq.pk})],
-    "api:bodies-detail": resource("body", patch="org_change"),
+    # Deletes: the body, the person, the first round and the conference are still used
+    # (posts, frame, holdings, a holding in progress): refused with 400 for those allowed.
+    "api:bodies-detail": resource("body", patch="org_change") + [gone("org_change", "body")],
     "api:people-list": [listing(), api("org_add", method="post", kinds=NONE,
                                        data=lambda o, w: {"full_name": "Lê Văn Tám"})],
-    "api:people-detail": resource("person", patch="org_change"),
+    "api:people-detail": resource("person", patch="org_change") + [gone("org_change",
+                                                                          "person")],
     "api:posts-list": create("org_create", lambda o, w: {
         "person": o.person.pk, "body": o.body.pk, "title": "Ủy viên"}),
     "api:posts-detail": resource("post", patch=None, delete="org_change"),
@@ -251,13 +261,13 @@ API = {
                                           data=lambda o, w: {
         "code_name": "N-1", "name": "n", "theme": "t", "area": w.tq.pk,
         "start_date": DAY, "end_date": DAY})],
-    "api:exercises-detail": resource("exercise"),
+    "api:exercises-detail": resource("exercise", delete="change"),
     "api:memberships-list": create("create", lambda o, w: {
         "exercise": o.exercise.pk, "user": o.user.pk, "role": "observer"}),
     "api:memberships-detail": resource("membership", patch=None, delete="change"),
     "api:committees-list": create("create", lambda o, w: {
         "exercise": o.exercise.pk, "kind": "steering", "name": "Ban Chỉ đạo"}),
-    "api:committees-detail": resource("committee", patch=None),
+    "api:committees-detail": resource("committee", patch=None, delete="change"),
     "api:committee-members-list": create("create", lambda o, w: {
         "committee": o.committee.pk, "person": o.person2.pk, "position": "Phó ban"}),
     "api:committee-members-detail": resource("committee_member", patch=None, delete="change"),
@@ -268,7 +278,7 @@ API = {
     "api:rounds-list": create("create", lambda o, w: {
         "exercise": o.exercise.pk, "kind": "final", "number": 1,
         "start_date": str(o.exercise.start_date), "end_date": str(o.exercise.start_date)}),
-    "api:rounds-detail": resource("round"),
+    "api:rounds-detail": resource("round") + [gone("change", "round")],
     "api:phases-list": create("create", lambda o, w: {"exercise": o.exercise.pk, "title": "GĐ"}),
     "api:phases-detail": resource("phase", delete="change"),
     "api:phases-move": action("change", "phase", lambda o, w: {"delta": 1}),
@@ -282,12 +292,12 @@ API = {
     "api:content-items-move": action("change", "item", lambda o, w: {"delta": 1}),
     "api:conferences-list": create("create", lambda o, w: {
         "exercise": o.exercise.pk, "body": o.body.pk, "title": "Hội nghị"}),
-    "api:conferences-detail": resource("conference"),
+    "api:conferences-detail": resource("conference") + [gone("change", "conference")],
     "api:holdings-list": create("create", lambda o, w: {
         "conference": o.conference.pk, "round": o.round3.pk,
         "starts_at": f"{o.exercise.start_date}T14:00:00+07:00",
         "ends_at": f"{o.exercise.start_date}T15:00:00+07:00"}),
-    "api:holdings-detail": resource("holding"),
+    "api:holdings-detail": resource("holding", delete="change"),
     "api:holdings-runsheet": action("view", "holding", method="get"),
     "api:holdings-start": action("change", "holding"),
     "api:holdings-finish": action("change", "running"),
@@ -308,7 +318,7 @@ API = {
     "api:composition-entries-detail": resource("seat", delete="change"),
     "api:attendance-list": create("create", lambda o, w: {
         "holding": o.holding.pk, "entry": o.seat2.pk, "status": "present"}),
-    "api:attendance-detail": resource("attendance"),
+    "api:attendance-detail": resource("attendance", delete="change"),
     "api:agenda-progress-list": listing(),
     "api:agenda-progress-detail": resource("progress", patch=None),
     "api:documents-list": create("create", lambda o, w: {
