@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dientap.schedule",
     "dientap.scenarios",
     "dientap.oversight",
+    "dientap.exports",
     "dientap.demo",
     "rest_framework",
     "django_filters",

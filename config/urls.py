@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("dientap.documents.urls")),
     path("", include("dientap.schedule.urls")),
     path("", include("dientap.oversight.urls")),
+    path("", include("dientap.exports.urls")),
     path("", include("dientap.scenarios.urls")),
     path("api/", include("dientap.api.urls")),
     path("admin/", admin.site.urls),
