@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "dientap.scenarios",
     "dientap.oversight",
     "dientap.exports",
+    "dientap.reuse",
+    "dientap.replay",
     "dientap.demo",
     "rest_framework",
     "django_filters",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("dientap.schedule.urls")),
     path("", include("dientap.oversight.urls")),
     path("", include("dientap.exports.urls")),
+    path("", include("dientap.reuse.urls")),
+    path("", include("dientap.replay.urls")),
     path("", include("dientap.scenarios.urls")),
     path("api/", include("dientap.api.urls")),
     path("admin/", admin.site.urls),
