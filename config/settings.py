@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dientap.schedule",
     "dientap.scenarios",
     "dientap.oversight",
+    "dientap.reports",
     "dientap.exports",
     "dientap.reuse",
     "dientap.replay",

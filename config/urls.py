@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("dientap.exports.urls")),
     path("", include("dientap.reuse.urls")),
     path("", include("dientap.replay.urls")),
+    path("", include("dientap.reports.urls")),
     path("", include("dientap.scenarios.urls")),
     path("api/", include("dientap.api.urls")),
     path("admin/", admin.site.urls),

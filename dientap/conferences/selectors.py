@@ -72,14 +72,36 @@ def runsheet_state(holding: Holding) -> dict:
 
 def attendance_rows(holding: Holding) -> list[dict]:
     """Every seat of the composition with its attendance in this holding (or None)."""
-    records = {a.entry_id: a for a in Attendance.objects.filter(holding=holding)}
-    return [{"entry": entry, "record": records.get(entry.pk)}
-            for entry in composition(holding.conference)]
+    return attendance_rows_of([holding])[holding.pk]
+
+
+def attendance_rows_of(holdings) -> dict[int, list[dict]]:
+    """`attendance_rows` of several holdings at once (two queries, whatever their number)."""
+    holdings = list(holdings)
+    seats = {}
+    for entry in (CompositionEntry.objects
+                  .filter(conference_id__in={h.conference_id for h in holdings})
+                  .select_related("body", "post", "post__person")):
+        seats.setdefault(entry.conference_id, []).append(entry)
+    records = {(a.holding_id, a.entry_id): a
+               for a in Attendance.objects.filter(holding__in=holdings)}
+    return {h.pk: [{"entry": entry, "record": records.get((h.pk, entry.pk))}
+                   for entry in seats.get(h.conference_id, [])] for h in holdings}
 
 
 def gap_report(holding: Holding) -> dict:
     """Before: required seats with nobody assigned. After: required seats absent/substituted."""
-    rows = attendance_rows(holding)
+    return _gaps(holding, attendance_rows(holding))
+
+
+def gap_reports(holdings) -> list[dict]:
+    """`gap_report` of each holding, computed for all of them at once."""
+    holdings = list(holdings)
+    rows = attendance_rows_of(holdings)
+    return [_gaps(h, rows[h.pk]) for h in holdings]
+
+
+def _gaps(holding: Holding, rows: list[dict]) -> dict:
     required = [r for r in rows if r["entry"].kind == CompositionEntry.Kind.REQUIRED]
     unassigned = [r["entry"] for r in required if not r["entry"].post_id]
     absent = [r for r in required if r["record"] and r["record"].status == "absent"]
@@ -97,6 +119,7 @@ def gap_report(holding: Holding) -> dict:
         "unrecorded": unrecorded if holding.state != Holding.State.SCHEDULED or any(
             r["record"] for r in rows) else [],
         "present_count": len(present),
+        "recorded": any(r["record"] for r in required),
         "complete": not (unassigned or absent or substituted),
     }
 
@@ -105,7 +128,7 @@ def round_gap_report(user, rnd) -> list[dict]:
     holdings = (Holding.objects.restrict(user, VIEW).filter(round=rnd)
                 .select_related("conference", "conference__body", "round")
                 .order_by("starts_at"))
-    return [gap_report(h) for h in holdings]
+    return gap_reports(holdings)
 
 
 def holding_warnings(holding: Holding) -> list[str]:

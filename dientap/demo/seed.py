@@ -489,6 +489,8 @@ def load(acting_user=None) -> Exercise:
         conference_demo.load(exercise, acting_user)
         oversight_demo.load(exercise, acting_user=acting_user)
         scenario_demo.load(exercise, acting_user=acting_user)
+        from dientap.reports import demo as reports_demo  # reports read all of the above
+        reports_demo.load(exercise, acting_user=acting_user)
     return exercise
 
 

@@ -19,6 +19,7 @@ interface language.
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -244,93 +245,245 @@ _ARTICLE = re.compile(r"^((?:Điều|Mục|Phần|Chương)\s+[0-9IVXLC]+\.?)(\s
 
 
 # ---- the formatted document --------------------------------------------------------------
+#
+# A document is a letterhead (national title and motto, issuing body, number, place and date,
+# secrecy and urgency marks, type and summary), a body made of blocks (text paragraphs,
+# headings, tables, images) and a footer (recipients, signature). `build_docx` makes a
+# register document of its text; other apps (reports) compose their own blocks.
 
-def build_docx(doc: Document, paragraphs: list[str], *, recipients: list[str],
-               mark: str = "") -> bytes:
-    """The document in its format family, as .docx bytes (opens in LibreOffice and Word)."""
-    family = doc.format_family
-    party = family == FormatFamily.PARTY
-    document = Docx()
-    _setup(document)
-    if mark:
-        _mark_paragraph(document, mark)
-        _mark_paragraph(document.sections[0].footer, mark)
+@dataclass
+class Letterhead:
+    """What the header and the footer print, whatever the body."""
 
+    format_family: str
+    issuer: str
+    number_symbol: str
+    year: int
+    parent_issuer: str = ""
+    secrecy_mark: str = ""
+    urgency_mark: str = ""
+    place: str = ""
+    issued_date: date | None = None
+    type_print: str = ""
+    title: str = ""
+    issuer_code: str = ""
+    sign_authority: str = ""
+    sign_on_behalf: str = ""
+    sign_title: str = ""
+    sign_name: str = ""
+
+    @classmethod
+    def of_document(cls, doc: Document) -> "Letterhead":
+        return cls(
+            format_family=doc.format_family, issuer=doc.owner_body.name,
+            number_symbol=doc.number_symbol,
+            year=doc.issued_date.year if doc.issued_date else doc.exercise.start_date.year,
+            parent_issuer=doc.parent_issuer, secrecy_mark=doc.secrecy_mark,
+            urgency_mark=doc.urgency_mark, place=doc.place, issued_date=doc.issued_date,
+            type_print=doc.type_print, title=doc.title, issuer_code=doc.issuer_code,
+            sign_authority=doc.sign_authority, sign_on_behalf=doc.sign_on_behalf,
+            sign_title=doc.sign_title, sign_name=doc.sign_name)
+
+
+@dataclass
+class Text:
+    """A paragraph of the body: justified, first line indented; "Điều 1." in bold; a short
+    all-caps line ending in ":" ("QUYẾT ĐỊNH:") stands alone, centred."""
+
+    text: str
+
+
+@dataclass
+class Heading:
+    """A section heading: level 1 "I. TÌNH HÌNH CHUNG" (bold), level 2 "1. …" (bold italic)."""
+
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Table:
+    """A table with a bold header row; `widths_mm` should add up to the text width."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    widths_mm: list[float] | None = None
+    caption: str = ""
+    size: int = 12
+    # Per column: "c" centred, "l" left, "r" right; default: the first centred, others left.
+    aligns: str = ""
+
+
+@dataclass
+class Image:
+    """A picture (PNG or JPEG bytes), centred, with an optional italic caption under it."""
+
+    data: bytes
+    width_mm: float = 150
+    caption: str = ""
+
+
+def _header(document, head: Letterhead):
+    party = head.format_family == FormatFamily.PARTY
     header = _no_borders_table(document, [LEFT_COL_MM, RIGHT_COL_MM], HEADER_INDENT_MM)
     left, right = header.rows[0].cells
-    issuer = doc.owner_body.name
-    if doc.parent_issuer:
-        _para(left, doc.parent_issuer, size=13, caps=True)
-    _para(left, issuer, size=13, bold=True, caps=True)
+    if head.parent_issuer:
+        _para(left, head.parent_issuer, size=13, caps=True)
+    _para(left, head.issuer, size=13, bold=True, caps=True)
     if party:
         _para(left, "*", size=13)
     else:
         _short_line(left, 25, LEFT_COL_MM)
     label = "Số " if party else "Số: "
-    _para(left, label + doc.number_symbol, size=13, before=4)
-    if doc.secrecy_mark:
-        _para(left, doc.secrecy_mark, size=13, bold=True, before=6, boxed=True)
-    if doc.urgency_mark:
-        _para(left, doc.urgency_mark, size=13, bold=True, before=6, boxed=True)
+    _para(left, label + head.number_symbol, size=13, before=4)
+    if head.secrecy_mark:
+        _para(left, head.secrecy_mark, size=13, bold=True, before=6, boxed=True)
+    if head.urgency_mark:
+        _para(left, head.urgency_mark, size=13, bold=True, before=6, boxed=True)
 
     if party:
         _para(right, PARTY_TITLE, size=15, bold=True, underline=True)
     else:
         _para(right, NATIONAL_TITLE, size=12, bold=True)
         _para(right, MOTTO, size=13, bold=True, underline=True)
-    year = doc.issued_date.year if doc.issued_date else doc.exercise.start_date.year
-    _para(right, place_date(doc.place, doc.issued_date, year), size=14, italic=True,
+    _para(right, place_date(head.place, head.issued_date, head.year), size=14, italic=True,
           before=12)
 
-    if doc.type_print:
-        _para(document, doc.type_print, size=14, bold=True, before=24)
-    _para(document, doc.title, size=14, bold=True, before=0 if doc.type_print else 24)
+    if head.type_print:
+        _para(document, head.type_print, size=14, bold=True, before=24)
+    _para(document, head.title, size=14, bold=True, before=0 if head.type_print else 24)
     if party:
         _para(document, "-----", size=14, after=6)
     else:
         _short_line(document, 40, TEXT_WIDTH_MM)
 
-    for text in paragraphs or ["(Nội dung văn bản)"]:
-        if text.endswith(":") and text == text.upper() and len(text) <= 40:
-            # "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:" stand alone, centred.
-            _para(document, text, size=14, bold=True, before=6, after=6)
-            continue
-        p = _para(document, "", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, first_line_mm=10)
-        p.paragraph_format.line_spacing = 1.15
-        match = _ARTICLE.match(text)
-        if match:
-            _run(p, match.group(1), bold=True)
-            if match.group(2):
-                _run(p, match.group(2))
-        else:
-            _run(p, text)
 
+def _text_block(document, text: str):
+    if text.endswith(":") and text == text.upper() and len(text) <= 40:
+        # "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:" stand alone, centred.
+        _para(document, text, size=14, bold=True, before=6, after=6)
+        return
+    p = _para(document, "", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, first_line_mm=10)
+    p.paragraph_format.line_spacing = 1.15
+    match = _ARTICLE.match(text)
+    if match:
+        _run(p, match.group(1), bold=True)
+        if match.group(2):
+            _run(p, match.group(2))
+    else:
+        _run(p, text)
+
+
+def _cell_borders(table):
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"),
+                           ("w:color", "auto")):
+            edge.set(qn(key), value)
+        borders.append(edge)
+    _insert_ordered(tbl_pr, borders, _TBLPR_ORDER)
+
+
+_ALIGN = {"c": WD_ALIGN_PARAGRAPH.CENTER, "l": WD_ALIGN_PARAGRAPH.LEFT,
+          "r": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def _table_block(document, block: Table):
+    columns = len(block.headers)
+    widths = block.widths_mm or [TEXT_WIDTH_MM / columns] * columns
+    aligns = (block.aligns or "c" + "l" * (columns - 1)).ljust(columns, "l")
+    if block.caption:
+        _para(document, block.caption, size=13, bold=True, before=6, after=3)
+    table = _no_borders_table(document, widths)
+    _cell_borders(table)
+    # The header row is repeated on every page the table runs over.
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+    for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
+        _para(cell, text, size=block.size, bold=True)
+    for values in block.rows:
+        cells = table.add_row().cells
+        for cell, width, align, value in zip(cells, widths, aligns, values, strict=True):
+            cell.width = Mm(width)
+            for p in list(cell.paragraphs):
+                p._element.getparent().remove(p._element)
+            _para(cell, "" if value is None else str(value), size=block.size,
+                  align=_ALIGN[align])
+    _para(document, "", size=6)
+
+
+def _image_block(document, block: Image):
+    p = _para(document, "", before=6)
+    p.add_run().add_picture(io.BytesIO(block.data), width=Mm(block.width_mm))
+    if block.caption:
+        _para(document, block.caption, size=12, italic=True, after=6)
+
+
+def _body(document, blocks):
+    for block in blocks:
+        if isinstance(block, str):
+            block = Text(block)
+        if isinstance(block, Text):
+            _text_block(document, block.text)
+        elif isinstance(block, Heading):
+            _para(document, block.text, size=14, bold=True, italic=block.level > 1,
+                  align=WD_ALIGN_PARAGRAPH.LEFT, before=6, after=3, first_line_mm=10)
+        elif isinstance(block, Table):
+            _table_block(document, block)
+        elif isinstance(block, Image):
+            _image_block(document, block)
+        else:  # pragma: no cover - programming error
+            raise TypeError(f"unknown block {block!r}")
+
+
+def _footer(document, head: Letterhead, recipients: list[str]):
+    party = head.format_family == FormatFamily.PARTY
     footer = _no_borders_table(document, [80, TEXT_WIDTH_MM - 80])
     where, sign = footer.rows[0].cells
     _para(where, "Nơi nhận:", size=12, bold=True, italic=True, before=12,
           align=WD_ALIGN_PARAGRAPH.LEFT)
     for name in recipients:
         _para(where, f"- {name};", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    archive = "Lưu: VT" + (f", {doc.issuer_code}" if doc.issuer_code else "") + "."
+    archive = "Lưu: VT" + (f", {head.issuer_code}" if head.issuer_code else "") + "."
     _para(where, f"- {archive}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
 
-    authority = doc.sign_authority
+    authority = head.sign_authority
     if party:
         authority = _PARTY_AUTHORITY.get(authority, authority)
-    if authority and doc.sign_on_behalf:
-        _para(sign, f"{authority} {doc.sign_on_behalf}", size=14, bold=True, caps=True,
+    if authority and head.sign_on_behalf:
+        _para(sign, f"{authority} {head.sign_on_behalf}", size=14, bold=True, caps=True,
               before=12)
-        _para(sign, doc.sign_title, size=14, bold=True, caps=True)
+        _para(sign, head.sign_title, size=14, bold=True, caps=True)
     else:
         prefix = f"{authority} " if authority and authority != Authority.OWN else ""
-        _para(sign, prefix + (doc.sign_title or ""), size=14, bold=True, caps=True, before=12)
+        _para(sign, prefix + (head.sign_title or ""), size=14, bold=True, caps=True, before=12)
     for _ in range(4):
         _para(sign, "", size=14)
-    _para(sign, doc.sign_name, size=14, bold=True)
+    _para(sign, head.sign_name, size=14, bold=True)
 
+
+def compose_docx(head: Letterhead, blocks, *, recipients: list[str], mark: str = "") -> bytes:
+    """A document in its format family: header, `blocks`, footer, as .docx bytes."""
+    document = Docx()
+    _setup(document)
+    if mark:
+        _mark_paragraph(document, mark)
+        _mark_paragraph(document.sections[0].footer, mark)
+    _header(document, head)
+    _body(document, blocks)
+    _footer(document, head, recipients)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def build_docx(doc: Document, paragraphs: list[str], *, recipients: list[str],
+               mark: str = "") -> bytes:
+    """The document in its format family, as .docx bytes (opens in LibreOffice and Word)."""
+    blocks = [Text(text) for text in paragraphs or ["(Nội dung văn bản)"]]
+    return compose_docx(Letterhead.of_document(doc), blocks, recipients=recipients, mark=mark)
 
 
 # ---- marks on downloaded copies of classified documents ----------------------------------
@@ -366,25 +519,36 @@ def mark_odt(data: bytes, mark: str) -> bytes:
     return out.getvalue()
 
 
-def _mark_font():
-    """A font with Vietnamese letters for the PDF stamp, found through fontconfig."""
+def font_file(pattern: str = "DejaVu Sans:style=Bold") -> str | None:
+    """The path of a TrueType font with Vietnamese letters, found through fontconfig (None
+    when fontconfig or the font is missing)."""
     import shutil
     import subprocess
 
+    fc_match = shutil.which("fc-match")
+    if not fc_match:
+        return None
+    try:
+        found = subprocess.run(  # noqa: S603 - fixed arguments
+            [fc_match, "-f", "%{file}", pattern], capture_output=True,
+            text=True, timeout=10, check=False).stdout.strip()
+    except Exception:  # noqa: BLE001 - no usable font: the callers fall back
+        return None
+    return found if found.lower().endswith(".ttf") else None
+
+
+def _mark_font():
+    """A font with Vietnamese letters for the PDF stamp, found through fontconfig."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     if "DientapMark" in pdfmetrics.getRegisteredFontNames():
         return "DientapMark", True
-    fc_match = shutil.which("fc-match")
-    if fc_match:
+    found = font_file("DejaVu Sans:style=Bold")
+    if found:
         try:
-            found = subprocess.run(  # noqa: S603 - fixed arguments
-                [fc_match, "-f", "%{file}", "DejaVu Sans:style=Bold"], capture_output=True,
-                text=True, timeout=10, check=False).stdout.strip()
-            if found.lower().endswith(".ttf"):
-                pdfmetrics.registerFont(TTFont("DientapMark", found))
-                return "DientapMark", True
+            pdfmetrics.registerFont(TTFont("DientapMark", found))
+            return "DientapMark", True
         except Exception:  # noqa: BLE001 - no usable font: fall back to Helvetica below
             return "Helvetica-Bold", False
     return "Helvetica-Bold", False
