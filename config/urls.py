@@ -23,11 +23,12 @@ urlpatterns = [
     path("", include("dientap.schedule.urls")),
     path("", include("dientap.oversight.urls")),
     path("", include("dientap.exports.urls")),
-    path("", include("dientap.reuse.urls")),
-    path("", include("dientap.replay.urls")),
-    path("", include("dientap.reports.urls")),
     path("", include("dientap.scenarios.urls")),
+    path("", include("dientap.reuse.urls")),
+    path("", include("dientap.reports.urls")),
+    path("", include("dientap.replay.urls")),
     path("api/", include("dientap.api.urls")),
+    path("", include("dientap.bench.urls")),
     path("admin/", admin.site.urls),
 ]
 

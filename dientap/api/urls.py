@@ -19,7 +19,8 @@ API_MODULES = [
     "dientap.exercises.api",
     "dientap.conferences.api",
     "dientap.documents.api",
-    # TODO(scenarios): add "dientap.scenarios.api" once that app has its API module.
+    "dientap.scenarios.api",
+    "dientap.oversight.api",
 ]
 
 

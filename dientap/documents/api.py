@@ -328,6 +328,22 @@ class CommentViewSet(CreateMixin, ReadOnlyViewSet):
     filterset_fields = ["document", "on_version", "state"]
     ordering_fields = ["created_at", "id"]
 
+    def list(self, request, *args, **kwargs):
+        """Reading the comments of a classified document is logged, as reading it is."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        services.documents_viewed([c.document for c in rows], acting_user=request.user,
+                                  what=_("API: review comments"))
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        comment = self.get_object()
+        services.document_viewed(comment.document, acting_user=request.user,
+                                 what=_("API: review comment"))
+        return Response(self.get_serializer(comment).data)
+
     def service_create(self, data):
         return services.comment_add(data.pop("document"), acting_user=self.request.user,
                                     text=data.get("text", ""), quote=data.get("quote", ""),

@@ -448,6 +448,17 @@ def document_viewed(document: Document, *, acting_user, what: str = "") -> None:
     access_record(document, acting_user=acting_user, action=AccessLog.Action.VIEW, what=what)
 
 
+def documents_viewed(documents, *, acting_user, what: str = "") -> None:
+    """Log a view of each classified document among `documents` (one insert for them all:
+    a list of review comments read through the API)."""
+    user = acting_user if acting_user is not None and acting_user.pk else None
+    seen = {d.pk: d for d in documents if d.is_classified}
+    AccessLog.objects.bulk_create(AccessLog(
+        document=d, user=user, user_name=acting_user.get_username() if acting_user else "system",
+        body_name=str(acting_user.body) if user and user.body_id else "",
+        action=AccessLog.Action.VIEW, what=what[:100]) for d in seen.values())
+
+
 _CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",

@@ -82,6 +82,100 @@ RULES["org_add_tq"] = {"none": tuple("400" if role == "stranger" else c
                                      for role, c in zip(ROLES, RULES["org_add"]["none"],
                                                         strict=True))}
 
+# ---- scenarios and oversight (owned by dientap/scenarios and dientap/oversight) -------------
+#                  anon organizer director observer frame frameU otherBody inspector stranger su
+_4 = "404"
+RULES.update({
+    # The exercise's staff (Organizing Committee, directors, observers): the scenario pages,
+    # the director's console, recording observations and scores.
+    "exercise_staff": {
+        "own":        (L, OK, OK, OK, "403", "403", "403", "403", _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", "403", OK),
+    },
+    # A situation not issued yet: the staff only; changed by the Organizing Committee and
+    # directors (observers see, may not change).
+    "scenario_hidden": {
+        "own":        (L, OK, OK, OK, _4, _4, _4, _4, _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, _4, _4, OK),
+    },
+    "scenario_change": {
+        "own":        (L, OK, OK, "403", _4, _4, _4, _4, _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, _4, _4, OK),
+    },
+    # An issued situation (and its delivery) addressed to the exercise's frame body UBND tỉnh:
+    # the staff and that body's members (the Tỉnh ủy does not see it).
+    "addressed": {
+        "own":        (L, OK, OK, OK, OK, OK, _4, _4, _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, _4, OK, OK),
+    },
+    # Acknowledging / handling a delivery: the receiving body's own members only (staff and
+    # administrators follow, they do not answer for a body).
+    "respond": {
+        "own":        (L, "403", "403", "403", OK, OK, _4, _4, _4, "403"),
+        "other":      (L, _4, _4, _4, _4, _4, _4, _4, OK, "403"),
+    },
+    # A body's console: every frame body's members (their own), the staff (any body).
+    "console": {
+        "own":        (L, OK, OK, OK, OK, OK, OK, "403", _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", OK, OK),
+    },
+    # Acting on a body's console (acknowledge a situation addressed to UBND tỉnh): that body.
+    "console_respond": {
+        "own":        (L, "403", "403", "403", OK, OK, "403", "403", _4, "403"),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", OK, "403"),
+    },
+    # Confirming a communication check: the members of any frame body of the exercise.
+    "frame_body": {
+        "own":        (L, "403", "403", "403", OK, OK, OK, "403", _4, "403"),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", OK, "403"),
+    },
+    # Oversight pages: the staff and the inspectors (by role or by inspected area).
+    "overseers": {
+        "own":        (L, OK, OK, OK, "403", "403", "403", OK, _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, OK, "403", OK),
+    },
+    # Observations, criteria, scales, scores, readiness: seen by overseers only …
+    "overseen": {
+        "own":        (L, OK, OK, OK, _4, _4, _4, OK, _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, OK, _4, OK),
+    },
+    # … changed by the Organizing Committee and directors …
+    "overseen_change": {
+        "own":        (L, OK, OK, "403", _4, _4, _4, "403", _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", _4, OK),
+    },
+    # … scored again by whoever records observations (observers too).
+    "overseen_observe": {
+        "own":        (L, OK, OK, OK, _4, _4, _4, "403", _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", _4, OK),
+    },
+    # Corrective actions, checklist items, budget lines owned by UBND tỉnh: overseers and the
+    # owning body see them …
+    "owned": {
+        "own":        (L, OK, OK, OK, OK, OK, _4, OK, _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, OK, OK, OK),
+    },
+    # … the Organizing Committee and directors change them …
+    "owned_change": {
+        "own":        (L, OK, OK, "403", "403", "403", _4, "403", _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", "403", OK),
+    },
+    # … and the owning body works on them (start, mark done, status, evidence, actual spend).
+    "owned_work": {
+        "own":        (L, OK, OK, "403", OK, OK, _4, "403", _4, OK),
+        "other":      (L, _4, _4, _4, _4, _4, _4, "403", OK, OK),
+    },
+})
+# Creates naming a parent one may not see answer 400 (an unknown reference).
+RULES["staff_create"] = created("exercise_staff")
+# … and so do those naming a criterion or scale, hidden from all but the overseers.
+RULES["overseer_create"] = {kind: tuple("400" if o == _4 else c for o, c in zip(
+    RULES["overseen"][kind], RULES["change"][kind], strict=True)) for kind in ("own", "other")}
+RULES["score_create"] = {kind: tuple("400" if o == _4 else c for o, c in zip(
+    RULES["overseen"][kind], RULES["exercise_staff"][kind], strict=True))
+    for kind in ("own", "other")}
+# ---- end of scenarios and oversight ------------------------------------------------------
+
 
 class E(SimpleNamespace):
     """One entry: `rule`, `kinds`, `args(o, w)` → URL kwargs, `method`, `data(o, w)`, `json`,

@@ -179,53 +179,6 @@ PAGES = {
     "api:docs": page("auth", kinds=NONE, args=lambda o, w: {}),
 }
 
-# Apps being written by others: pages under an exercise are entered with the rule their view
-# states (get_exercise VIEW / CHANGE); pages whose rule is their own (overseers, consoles) or
-# that need their own objects are entered as "any" / skipped, for their owners to tighten.
-_OBJ = "needs {app} objects in api_world: TODO({app}) add them and tighten this entry"
-OTHERS = {
-    "oversight:dashboard": page("view"),
-    "oversight:observe": page("any"),
-    "oversight:observations": page("any"),
-    "oversight:observation_feed": page("any"),
-    "oversight:observation_photo": page("view", skip=_OBJ.format(app="oversight")),
-    "oversight:actions": page("view"),
-    "oversight:action_create": page("change"),
-    "oversight:action": page("view", skip=_OBJ.format(app="oversight")),
-    "oversight:action_edit": page("change", skip=_OBJ.format(app="oversight")),
-    "oversight:action_step": post("change", skip=_OBJ.format(app="oversight")),
-    "oversight:follow_up": page("view"),
-    "oversight:round_ready": post("change", args=lambda o, w: {
-        "pk": o.exercise.pk, "rid": o.round.pk}, allowed=ANY),
-    "oversight:evaluation": page("any"),
-    "oversight:criteria_seed": post("change", allowed=ANY),
-    "oversight:criterion_create": page("change"),
-    "oversight:score": page("any"),
-    "oversight:checks": page("view"),
-    "oversight:check_create": page("change"),
-    "oversight:check_edit": page("view", skip=_OBJ.format(app="oversight")),
-    "oversight:check_evidence": page("view", skip=_OBJ.format(app="oversight")),
-    "oversight:budget_create": page("change"),
-    "oversight:budget_edit": page("change", skip=_OBJ.format(app="oversight")),
-    "oversight:region": page("inspectors", kinds=NONE, args=lambda o, w: {}),
-    "scenarios:list": page("any"),
-    "scenarios:create": page("any"),
-    "scenarios:shift": post("change", allowed=ANY),
-    "scenarios:export": page("any"),
-    "scenarios:import": page("change"),
-    "scenarios:import_preview": page("change", allowed=ANY),
-    "scenarios:director": page("any"),
-    "scenarios:director_state": page("any"),
-    "scenarios:director_action": post("change", json=True, allowed=ANY),
-    "scenarios:detail": page("view", skip=_OBJ.format(app="scenarios")),
-    "scenarios:edit": page("change", skip=_OBJ.format(app="scenarios")),
-    "scenarios:action": post("change", skip=_OBJ.format(app="scenarios")),
-    "scenarios:console": page("any"),
-    "scenarios:console_state": page("any"),
-    "scenarios:console_action": post("any", json=True),
-}
-
-
 # ---- API -----------------------------------------------------------------------------------
 
 DAY = "2023-09-10"
@@ -358,9 +311,8 @@ API = {
 
 
 def collect_entries():
-    """The entries of this file and of every app's access module. An app may replace an
-    entry of OTHERS (the loose ones it tightens); any other key twice is an error."""
-    entries = {**PAGES, **OTHERS, **API}
+    """The entries of this file and of every app's access module; a key twice is an error."""
+    entries = {**PAGES, **API}
     owned = set(PAGES) | set(API)
     seen = {}
     for module in app_access_modules():
