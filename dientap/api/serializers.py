@@ -41,6 +41,14 @@ class ModelSerializer(serializers.ModelSerializer):
     }
 
 
+def version_field():
+    """The `version` a client sends back (instead of If-Match) so that a stale update is
+    refused."""
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1,
+        help_text=_("The version you read (or send If-Match); a stale update is refused."))
+
+
 class ServiceSerializer(ModelSerializer):
     """Validates input for a service call; never saves (the viewset calls the service).
 
@@ -50,9 +58,7 @@ class ServiceSerializer(ModelSerializer):
     Uniqueness is checked by the service (``full_clean``), in one place.
     """
 
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1,
-        help_text=_("The version you read (or send If-Match); a stale update is refused."))
+    version = version_field()
 
     def get_fields(self):
         fields = super().get_fields()

@@ -1,14 +1,13 @@
 """REST API of conferences: definitions, holdings, agendas, composition, attendance and the
 run sheet (see dientap.api)."""
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dientap.api.filters import FilterSet
+from dientap.api.filters import DateTimeFilter, FilterSet
 from dientap.api.serializers import (
     MoveSerializer,
     ReadSerializer,
@@ -129,8 +128,8 @@ class RunNoteSerializer(RunItemSerializer):
 
 
 class HoldingFilterSet(FilterSet):
-    ends_after = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    ends_after = DateTimeFilter(field_name="ends_at", lookup_expr="gt")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Holding

@@ -7,7 +7,7 @@ model's `scope_filter` (overseers see it all, a body its own actions, checks and
 """
 
 import django_filters
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from dientap.api.filters import FilterSet, IdFilter
-from dientap.api.serializers import ReadSerializer, ScopedPrimaryKeyRelatedField, ServiceSerializer
+from dientap.api.filters import DateTimeFilter, FilterSet, IdFilter
+from dientap.api.serializers import (
+    ReadSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ServiceSerializer,
+    version_field,
+)
 from dientap.api.viewsets import (
     IF_MATCH,
     CreateMixin,
@@ -46,22 +51,8 @@ from .models import (
     Score,
 )
 
-VERSION = {"required": False, "min_value": 1, "max_value": 2**31 - 1}
 TEXT = {"max_length": 100_000}
 
-
-def _version_field():
-    return serializers.IntegerField(
-        **VERSION, help_text=gettext_lazy("The version you read (or send If-Match); a stale "
-                                          "change is refused."))
-
-
-def _file_response(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -183,7 +174,7 @@ class BudgetLineSerializer(ServiceSerializer):
 
 
 class OversightVersionSerializer(serializers.Serializer):
-    version = _version_field()
+    version = version_field()
 
 
 class DoneSerializer(OversightVersionSerializer):
@@ -251,7 +242,7 @@ class SummarySerializer(serializers.Serializer):
 
 class ObservationFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", max_length=200)
-    observed_after = django_filters.IsoDateTimeFilter(field_name="observed_at",
+    observed_after = DateTimeFilter(field_name="observed_at",
                                                       lookup_expr="gte")
 
     class Meta:
@@ -346,7 +337,7 @@ class ObservationViewSet(CreateMixin, DestroyMixin, ReadOnlyViewSet):
         obs = self.get_object()
         if not obs.photo_sha256:
             raise Http404
-        return _file_response(files.read(obs.photo_sha256), files.IMAGE_TYPES[obs.photo_type],
+        return files.response(files.read(obs.photo_sha256), files.IMAGE_TYPES[obs.photo_type],
                               f"quan-sat-{obs.pk}.{obs.photo_type}")
 
 
@@ -531,7 +522,7 @@ class ChecklistItemViewSet(CreateMixin, UpdateMixin, ReadOnlyViewSet):
         item = self.get_object()
         if not item.evidence_sha256:
             raise Http404
-        return _file_response(files.read(item.evidence_sha256),
+        return files.response(files.read(item.evidence_sha256),
                               files.EVIDENCE_TYPES[item.evidence_type],
                               f"minh-chung-{item.pk}.{item.evidence_type}")
 

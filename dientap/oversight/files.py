@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from dientap.documents import storage
@@ -77,3 +78,13 @@ def store(data: bytes) -> str:
 
 def read(sha256: str) -> bytes:
     return storage.read(sha256)
+
+
+def response(data: bytes, content_type: str, name: str) -> HttpResponse:
+    """A stored photo or evidence file for the browser (page or API): never cached, never
+    sniffed as another type."""
+    answer = HttpResponse(data, content_type=content_type)
+    answer["Content-Disposition"] = f'inline; filename="{name}"'
+    answer["X-Content-Type-Options"] = "nosniff"
+    answer["Cache-Control"] = "private, no-store"
+    return answer

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -143,20 +143,12 @@ def observation_feed(request, pk):
         request.user, exercise, holding=holding)})
 
 
-def _file_response(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def observation_photo(request, oid):
     obs = get_scoped(Observation.objects.all(), request.user, oid)
     if not obs.photo_sha256:
         raise Http404
-    return _file_response(files.read(obs.photo_sha256), files.IMAGE_TYPES[obs.photo_type],
+    return files.response(files.read(obs.photo_sha256), files.IMAGE_TYPES[obs.photo_type],
                           f"quan-sat-{obs.pk}.{obs.photo_type}")
 
 
@@ -540,7 +532,7 @@ def checklist_evidence(request, iid):
     item = get_scoped(ChecklistItem.objects.all(), request.user, iid)
     if not item.evidence_sha256:
         raise Http404
-    return _file_response(files.read(item.evidence_sha256),
+    return files.response(files.read(item.evidence_sha256),
                           files.EVIDENCE_TYPES[item.evidence_type],
                           f"minh-chung-{item.pk}.{item.evidence_type}")
 

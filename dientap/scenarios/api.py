@@ -25,6 +25,7 @@ from dientap.api.serializers import (
     ReadSerializer,
     ScopedPrimaryKeyRelatedField,
     ServiceSerializer,
+    version_field,
 )
 from dientap.api.viewsets import (
     IF_MATCH,
@@ -43,13 +44,7 @@ from . import scenario_time, services
 from .models import CommCheck, CommCheckReply, Delivery, ExerciseClock, Handling, Situation
 
 MAX_MINUTES = 10**8  # about 190 years of scenario time either way
-VERSION = {"required": False, "min_value": 1, "max_value": 2**31 - 1}
 
-
-def _version_field():
-    return serializers.IntegerField(
-        **VERSION, help_text=gettext_lazy("The version you read (or send If-Match); a stale "
-                                          "change is refused."))
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -133,7 +128,7 @@ class ClockSerializer(ReadSerializer):
 
 
 class ScenarioVersionSerializer(serializers.Serializer):
-    version = _version_field()
+    version = version_field()
 
 
 class ScheduleSerializer(ScenarioVersionSerializer):

@@ -8,6 +8,11 @@ import pytest
 
 CHROMIUM = os.environ.get("DIENTAP_CHROMIUM", "/usr/bin/chromium")
 # The machine's network is closed: without these, Chromium keeps trying to reach Google.
+# How long a page may take to show what another user just did, without a reload. Generous on
+# purpose: these shared machines are noisy; the latency itself is measured by the benchmark
+# (`dientap manage bench`, figure (c)), not asserted here.
+LIVE_MS = 5000
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]

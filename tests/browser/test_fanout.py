@@ -16,6 +16,7 @@ from conftest import free_port
 from dientap.conferences.models import Holding
 from dientap.demo import seed
 
+from .conftest import LIVE_MS
 from .test_runsheet_live import logged_in_page, step
 
 pytestmark = pytest.mark.browser
@@ -89,9 +90,9 @@ def test_step_through_process_a_reaches_a_browser_on_process_b(
         expect(observer.locator("[data-testid=holding-state]")).to_have_text("Đã lên lịch")
         chair.click("[data-testid=start]")
         expect(observer.locator("[data-testid=holding-state]")).to_have_text(
-            "Đang diễn ra", timeout=1000)
+            "Đang diễn ra", timeout=LIVE_MS)
         step(chair, 0).locator("[data-item-action=item_start]").click()
-        expect(step(observer, 0)).to_have_attribute("data-status", "running", timeout=1000)
+        expect(step(observer, 0)).to_have_attribute("data-status", "running", timeout=LIVE_MS)
         chair_ctx.close()
         observer_ctx.close()
     finally:

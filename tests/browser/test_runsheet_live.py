@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from dientap.conferences.models import Holding
 from dientap.demo.seed import DEMO_ACCOUNTS
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, LIVE_MS
 
 pytestmark = pytest.mark.browser
 
@@ -51,13 +51,13 @@ def test_observer_follows_the_chair_live_and_after_a_cut(browser, asgi_server, d
 
     chair.click("[data-testid=start]")
     expect(observer.locator("[data-testid=holding-state]")).to_have_text("Đang diễn ra",
-                                                                         timeout=1000)
+                                                                         timeout=LIVE_MS)
     step(chair, 0).locator("[data-item-action=item_start]").click()
-    expect(step(observer, 0)).to_have_attribute("data-status", "running", timeout=1000)
+    expect(step(observer, 0)).to_have_attribute("data-status", "running", timeout=LIVE_MS)
     step(chair, 0).locator(".note").fill("Thống nhất chương trình hội nghị")
     step(chair, 0).locator("[data-item-action=item_note]").click()
     expect(step(observer, 0).locator(".decision")).to_contain_text(
-        "Thống nhất chương trình hội nghị", timeout=1000)
+        "Thống nhất chương trình hội nghị", timeout=LIVE_MS)
     observer.screenshot(path=str(ARTIFACTS / "runsheet-observer.png"), full_page=True)
 
     # Cut the observer's connection: its server goes away.
@@ -75,7 +75,7 @@ def test_observer_follows_the_chair_live_and_after_a_cut(browser, asgi_server, d
     expect(observer.locator("[data-testid=live-status]")).to_be_hidden()
     # And it follows live again.
     step(chair, 2).locator("[data-item-action=item_start]").click()
-    expect(step(observer, 2)).to_have_attribute("data-status", "running", timeout=1000)
+    expect(step(observer, 2)).to_have_attribute("data-status", "running", timeout=LIVE_MS)
     chair.screenshot(path=str(ARTIFACTS / "runsheet-chair.png"), full_page=True)
     chair_ctx.close()
     observer_ctx.close()

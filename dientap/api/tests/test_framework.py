@@ -136,3 +136,23 @@ def test_ordering(aw):
     client = token_client(aw.admin)
     names = [b["name"] for b in client.get("/api/bodies/?ordering=-name").json()["results"]]
     assert names == sorted(names, reverse=True)
+
+
+@pytest.mark.parametrize("value, status", [
+    # Found by the fuzz run: PostgreSQL refuses a time zone offset of +18:52 (a 500 before).
+    ("1800-07-04T08:36:32+18:52", 200),
+    ("2023-09-19T08:00:00+07:00", 200),
+    # A time that leaves the calendar once put in UTC.
+    ("0001-01-01T00:00:00+05:00", 400),
+    ("not a time", 400),
+])
+def test_time_filters_take_any_offset_or_say_what_is_wrong(aw, value, status):
+    client = token_client(aw.organizer)
+    response = client.get("/api/holdings/", {"ends_after": value})
+    assert response.status_code == status, response.content[:300]
+    if status == 200:
+        expected = {h.pk for h in aw.own.holding.conference.holdings.all()
+                    if h.ends_at > dt.datetime.fromisoformat(value)}
+        assert {row["id"] for row in response.json()["results"]} >= expected
+    else:
+        assert "ends_after" in response.json()
