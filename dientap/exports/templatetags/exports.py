@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from dientap.core.paging import PAGE_PARAM
 from dientap.exports.registers import REGISTERS
 
 register = template.Library()
@@ -18,6 +19,8 @@ def export_links(context, *keys, **params):
     links = []
     if exercise is not None:
         query = request.GET.copy() if request is not None else {}
+        if query:
+            query.pop(PAGE_PARAM, None)  # the export holds the whole list, not the shown page
         if params:
             query = {k: v for k, v in params.items() if v not in (None, "")}
             query = urlencode(query)
