@@ -129,3 +129,6 @@ def asgi_server(transactional_db):
     yield start
     for server in servers:
         server.stop()
+    from dientap.core import realtime
+
+    realtime.close_pool_connections()  # the live readers' connections, before the DB goes

@@ -13,6 +13,9 @@ DIENTAP_HTTPS      "1" when users reach dientap over HTTPS (secure cookies, HSTS
 DIENTAP_SESSION_IDLE_MINUTES  log out after this long without a request (default 60)
 DIENTAP_SESSION_MAX_HOURS     log out this long after the log-in whatever happens (default 12)
 DIENTAP_LOG_FORMAT "json" (default: one JSON object per line) or "plain"
+DIENTAP_DB_POOL_SIZE  PostgreSQL connections one server process may hold (default 20; 0: no
+                   pool, one connection per request). Requests beyond it wait for a free one
+                   (up to 30 s) instead of exhausting the database server's connections.
 """
 
 import os
@@ -127,6 +130,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DB_POOL_SIZE = int(os.environ.get("DIENTAP_DB_POOL_SIZE", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_SIZE > 0:
+    # A burst of requests (a thousand consoles reconnecting at once) queues for a connection.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2, "max_size": DB_POOL_SIZE, "timeout": 30}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

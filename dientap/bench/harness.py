@@ -121,7 +121,7 @@ class Bench:
     def __init__(self, *, size: str, quick: bool, out: str, compare: str = "",
                  consoles: int | None = None, log=print, profile: bool = True,
                  repeat: int | None = None, situations: int | None = None,
-                 import_rows: int | None = None, only: str = "", force: bool = False,
+                 import_rows: int | None = None, only: str = "",
                  raise_cap: bool = False):
         self.size, self.quick, self.out, self.compare = size, quick, out, compare
         self.consoles = consoles or (50 if quick else 1000)
@@ -133,7 +133,7 @@ class Bench:
         self.log = log
         self.profile = profile and not quick
         self.result: dict = {}
-        self.force, self.raise_cap = force, raise_cap
+        self.raise_cap = raise_cap
         self.only = set(only.replace(",", "")) if only else set("abcdef")
         self.tmp = Path(tempfile.mkdtemp(prefix="dientap-bench-"))
 
@@ -294,16 +294,7 @@ class Bench:
     def measure_fanout(self, servers, key: str) -> None:
         from dientap.core.models import EventCounter
 
-        limit = self.result["machine"].get("pg_max_connections")
-        consoles, blocked = self.consoles, ""
-        if limit and consoles > limit - 20 and not self.force:
-            # Each open stream keeps a database connection of its own (exercises.live runs
-            # its reads in the request's own thread): more consoles than connections would
-            # exhaust the database server for everybody on it. Measure at half the limit.
-            consoles = limit // 2
-            blocked = (f"{self.consoles} consoles need {self.consoles} database connections "
-                       f"(one per open stream) and PostgreSQL allows {limit}: measured with "
-                       f"{consoles} consoles instead (--force-consoles to try anyway)")
+        consoles = self.consoles  # open streams hold no database connection (realtime.Feed)
         situations = self._situations_to_issue(self.n_situations)
         last = EventCounter.objects.filter(exercise_id=self.exercise.pk).values_list(
             "last_seq", flat=True).first() or 0
@@ -318,7 +309,7 @@ class Bench:
         lat = raw.pop("latencies_ms")
         per_console = raw.pop("per_console_max_ms")
         self.result[key] = {**raw, "processes": len(servers), **_summary(lat),
-                            "wanted_consoles": self.consoles, "blocked": blocked,
+                            "wanted_consoles": self.consoles,
                             "deliveries": len(lat),
                             "worst_console_max_ms": max(per_console) if per_console else None}
 
@@ -433,9 +424,6 @@ class Bench:
             else None
         for key, name in (("c_one_process", "c1"), ("c_two_processes", "c2")):
             c = r.get(key, {})
-            if c.get("blocked"):
-                verdict[name] = False
-                continue
             verdict[name] = None if "p99_ms" not in c else (
                 c["p99_ms"] is not None and c["p99_ms"] <= TARGETS["c_p99_ms"]
                 and c["lost"] == 0 and c["duplicated"] == 0)
@@ -528,8 +516,6 @@ def table(r: dict) -> str:
                      f"{_f(c['max_ms'], ' ms')}; lost {c['lost']}, duplicated "
                      f"{c['duplicated']}; connect {c['connect_seconds']:.1f} s"
                      + (f"; {c['error_count']} console errors" if c["error_count"] else ""))
-        if c.get("blocked"):
-            lines.append(f"    ({c['blocked']})")
     d = r.get("d_report")
     if d:
         lines.append("(d) final review report: " + (

@@ -1,8 +1,14 @@
-"""The live stream of an exercise: Server-Sent Events with Last-Event-ID catch-up."""
+"""The live stream of an exercise: Server-Sent Events with Last-Event-ID catch-up.
+
+An open stream holds no database connection: the request's own connection is closed once the
+user's access is checked, and events come from the exercise's shared reader
+(``realtime.subscribe``), whose few pool threads do all the reading.
+"""
 
 import asyncio
 
 from asgiref.sync import sync_to_async
+from django.db import connections
 from django.http import Http404, StreamingHttpResponse
 
 from dientap.core import realtime
@@ -32,35 +38,32 @@ async def event_stream(request, pk: int):
         raise Http404
     after = _last_event_id(request)
     body_id = user.body_id
-    realtime.ensure_redis_listener()
 
     async def stream():
-        nonlocal after
-        signal = realtime.hub.subscribe(pk)
+        # The stream may stay open for hours: give the request thread's connection back now
+        # that the middleware is done with it (a session save happens after the view).
+        await sync_to_async(connections.close_all)()
+        subscription = await realtime.subscribe(pk, after)
         loop = asyncio.get_running_loop()
         next_check = loop.time() + RECHECK_SECONDS
         try:
             yield "retry: 1000\n\n"
-            while True:
-                signal.clear()
-                events = await sync_to_async(realtime.events_after)(pk, after)
-                for event in events:
-                    after = event.seq
-                    if realtime.visible_to(event, body_id):
-                        yield realtime.sse_frame(event)
-                if len(events) >= 500:
-                    continue
-                try:
-                    await asyncio.wait_for(signal.wait(), realtime.HEARTBEAT_SECONDS)
-                except TimeoutError:
+            for text in await subscription.catch_up(body_id):
+                yield text
+            while not subscription.overflowed:
+                frames = await subscription.next(realtime.HEARTBEAT_SECONDS)
+                if frames is None:
                     yield ": keep-alive\n\n"
+                else:
+                    for text in subscription.take(frames, body_id):
+                        yield text
                 if loop.time() > next_check:
                     # Access can be withdrawn while connected: check again now and then.
-                    if not await sync_to_async(_may_see)(user, pk):
+                    if not await realtime.run_db(_may_see, user, pk):
                         return
                     next_check = loop.time() + RECHECK_SECONDS
         finally:
-            realtime.hub.unsubscribe(pk, signal)
+            subscription.close()
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"

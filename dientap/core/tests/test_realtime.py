@@ -3,6 +3,7 @@
 import http.client
 import json
 import threading
+import time
 
 import pytest
 from django.db import transaction
@@ -112,10 +113,8 @@ def test_stream_replays_what_was_missed_then_follows_live(asgi_server, client, w
     reader = threading.Thread(target=lambda: received.extend(
         read_events(server, path, cookie, last_event_id=3, count=1)[1]))
     reader.start()
-    import time
-
     deadline = time.monotonic() + 5
-    while realtime.hub.subscriber_count(exercise) == 0 and time.monotonic() < deadline:
+    while realtime.subscriber_count(exercise) == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
     with transaction.atomic():
         realtime.emit(exercise, "runsheet", {"n": 3})
@@ -138,3 +137,132 @@ def test_stream_filters_by_audience_and_hides_other_exercises(asgi_server, clien
     assert status == 404
     status, _ = read_events(server, f"/exercises/{exercise}/events/", "")
     assert status == 404
+
+
+# --- many streams, one reader -----------------------------------------------------------------
+
+
+class Stream:
+    """An open SSE connection whose events are read in a thread of their own."""
+
+    def __init__(self, server, path, cookie, last_event_id=None):
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+        headers = {"Cookie": cookie, "Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        self.conn.request("GET", path, headers=headers)
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        self.ids: list[int] = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        try:
+            for raw in self.response.fp:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("id: "):
+                    self.ids.append(int(line[4:]))
+        except (OSError, ValueError):  # closed by close()
+            pass
+
+    def close(self):
+        self.conn.sock.shutdown(2)
+        self.conn.close()
+
+
+def _wait(condition, seconds=15):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _connections_to_this_database() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def test_open_streams_hold_no_database_connection(asgi_server, client, world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("counts PostgreSQL's connections")
+    server = asgi_server()
+    cookie = session_cookie(client, world.observer)
+    exercise = world.tq23.pk
+    path = f"/exercises/{exercise}/events/"
+    Stream(server, path, cookie).close()  # the pool's threads exist from here on
+    assert _wait(lambda: realtime.subscriber_count(exercise) == 0)
+    before = _connections_to_this_database()
+    streams = [Stream(server, path, cookie) for _ in range(25)]
+    try:
+        assert _wait(lambda: realtime.subscriber_count(exercise) == 25)
+        # 25 open streams; at most the pool's threads may have opened connections meanwhile.
+        assert _connections_to_this_database() <= before + realtime.DB_THREADS
+        with transaction.atomic():
+            seqs = [realtime.emit(exercise, "runsheet", {"n": n}).seq for n in range(3)]
+        assert _wait(lambda: all(len(s.ids) >= 3 for s in streams))
+        assert all(s.ids == seqs for s in streams)
+    finally:
+        for s in streams:
+            s.close()
+    assert _wait(lambda: realtime.subscriber_count(exercise) == 0)
+
+
+def test_streams_joining_while_events_flow_get_each_event_once_in_order(asgi_server, client,
+                                                                          world):
+    """Streams connect with different Last-Event-IDs while another thread keeps emitting:
+    each gets exactly the events after its Last-Event-ID, in order, none twice, none lost."""
+    server = asgi_server()
+    cookie = session_cookie(client, world.observer)
+    exercise = world.tq23.pk
+    path = f"/exercises/{exercise}/events/"
+    with transaction.atomic():
+        for n in range(5):
+            realtime.emit(exercise, "runsheet", {"n": n})
+    total = 45
+    done = threading.Event()
+
+    def emitter():
+        from django.db import OperationalError, connection
+
+        try:
+            for n in range(5, total):
+                for attempt in range(20):
+                    try:
+                        with transaction.atomic():
+                            realtime.emit(exercise, "runsheet", {"n": n})
+                        break
+                    except OperationalError:
+                        # The tests' in-memory SQLite locks a table against a writer while
+                        # a stream reads it (a database file would wait): write again.
+                        time.sleep(0.02 * (attempt + 1))
+        finally:
+            done.set()
+            connection.close()
+
+    first = Stream(server, path, cookie, last_event_id=0)
+    thread = threading.Thread(target=emitter)
+    thread.start()
+    rest = []
+    for after in (2, 5, 9, None, 17, 3):
+        # None: whatever the first stream has seen by now (the live edge)
+        last = after if after is not None else (first.ids or [0])[-1]
+        rest.append((Stream(server, path, cookie, last_event_id=last), last))
+    thread.join(30)
+    try:
+        assert done.is_set()
+        assert _wait(lambda: len(first.ids) == total
+                     and all(s.ids[-1:] == [total] for s, _ in rest))
+        assert first.ids == list(range(1, total + 1))
+        for stream, after in rest:
+            assert stream.ids == list(range(after + 1, total + 1)), after
+    finally:
+        for s in [first, *(s for s, _ in rest)]:
+            s.close()

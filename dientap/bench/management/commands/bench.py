@@ -22,9 +22,6 @@ class Command(BaseCommand):
                             help="connected consoles for the fan-out (default 1000, quick 50)")
         parser.add_argument("--compare", default="",
                             help="an earlier bench JSON (other size) to compare query counts")
-        parser.add_argument("--force-consoles", action="store_true",
-                            help="connect the consoles even when they exceed the database's "
-                                 "connection limit (exhausts it for everybody)")
         parser.add_argument("--import-raise-cap", action="store_true",
                             help="also import the 5,000 rows with the import's row cap raised")
         parser.add_argument("--only", default="",
@@ -41,7 +38,7 @@ class Command(BaseCommand):
             return
         bench = harness.Bench(size=options["size"], quick=options["quick"], out=options["out"],
                               compare=options["compare"], consoles=options["consoles"],
-                              only=options["only"], force=options["force_consoles"],
+                              only=options["only"],
                               raise_cap=options["import_raise_cap"],
                               log=lambda line: self.stderr.write(line))
         try:
