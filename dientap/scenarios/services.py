@@ -577,3 +577,154 @@ def comm_check_confirm(check: CommCheck, *, acting_user, body=None, now=None) ->
     realtime.emit(check.exercise_id, "comm_check", {"check": check.pk}, audience_bodies=[body_id])
     _emit_scenario(check.exercise_id)
     return reply
+
+
+# --- many situations at once (the spreadsheet import) -----------------------------------------
+
+BULK_BATCH = 1000
+
+
+def dependency_cycles(next_of: dict) -> set:
+    """The items on a dependency cycle (`next_of`: item → the item it waits for), in time
+    linear in the items (each chain is followed once)."""
+    on_cycle, state = set(), {}  # state: 1 = on the current walk, 2 = done
+    for start in next_of:
+        walk, current = [], start
+        while current is not None and current not in state:
+            state[current] = 1
+            walk.append(current)
+            current = next_of.get(current)
+        if current is not None and state[current] == 1:  # closed a loop on this walk
+            on_cycle.update(walk[walk.index(current):])
+        for i in walk:
+            state[i] = 2
+    return on_cycle
+
+
+def _field_messages(exc: ValidationError) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    from django.core.exceptions import NON_FIELD_ERRORS
+    from django.utils.text import capfirst
+
+    out = []
+    for name, errors in exc.message_dict.items():
+        label = "" if name == NON_FIELD_ERRORS else capfirst(
+            Situation._meta.get_field(name).verbose_name)
+        out += [f"{label}: {e}" if label else e for e in errors]
+    return out
+
+
+@transaction.atomic
+def situations_create_many(exercise: Exercise, items, *, acting_user,
+                           labels=None) -> list[Situation]:
+    """Create many situations at once (the spreadsheet import), by the rules of
+    ``situation_create``: every item is checked first and every problem is reported ("Row n:
+    …", nothing saved when one is bad); then the situations, their receiving bodies and
+    documents and one audit entry each are written with bulk inserts, in a number of queries
+    that does not grow with the items (one INSERT per ``BULK_BATCH`` rows), and one
+    ``scenario`` event is emitted for the whole batch.
+
+    ``items``: dicts of Situation fields with ``receiving_bodies``, optionally ``documents``
+    and either ``depends_on`` (a situation of this exercise) or ``depends_on_code`` (the code
+    of an existing situation or of another item). Positions follow the order of the items,
+    after the existing situations. ``labels``: how each item is called in the messages (the
+    spreadsheet's row numbers; default 1, 2, …).
+    """
+    require_change(acting_user, exercise)
+    items = [dict(item) for item in items]
+    if not items:
+        return []
+    labels = [str(n) for n in (labels if labels is not None else range(1, len(items) + 1))]
+    frame = frame_body_ids(exercise)
+    existing = dict(Situation.objects.filter(exercise=exercise).values_list("code", "pk"))
+    content_ids = {item["content_item"].pk for item in items if item.get("content_item")}
+    content_ok = set()
+    if content_ids:
+        from dientap.exercises.models import ContentItem
+
+        content_ok = set(ContentItem.objects.filter(pk__in=content_ids,
+                                                    issue__phase__exercise=exercise)
+                         .values_list("pk", flat=True))
+    first = _next_position(exercise)
+    index_of: dict[str, int] = {}
+    for i, item in enumerate(items):
+        index_of.setdefault(item.get("code", ""), i)
+    cleared = acting_user is None or acting_user.is_superuser
+    problems, situations, bodies_of, documents_of, waits_for = [], [], [], [], {}
+    for i, item in enumerate(items):
+        bodies = list({b.pk: b for b in item.pop("receiving_bodies", ())}.values())
+        documents = list({d.pk: d for d in item.pop("documents", ())}.values())
+        dep_code = item.pop("depends_on_code", "") or ""
+        item.setdefault("position", first + i)
+        situation = Situation(exercise=exercise, **item)
+        found, unknown = [], None
+        if not bodies:
+            found.append(_("Choose at least one receiving body."))
+        outside = [b for b in bodies if b.pk not in frame]
+        if outside:
+            found.append(_("Not in the frame of this exercise: {bodies}. Add them to the "
+                           "exercise frame first.").format(bodies=", ".join(map(str, outside))))
+        foreign = [d for d in documents if d.exercise_id != exercise.pk]
+        if foreign:
+            found.append(_("These documents belong to another exercise: {docs}.").format(
+                docs=", ".join(map(str, foreign))))
+        if situation.content_item_id and situation.content_item_id not in content_ok:
+            found.append(_("This content item belongs to another exercise."))
+        code = situation.code
+        if code and code in existing:
+            found.append(_("This exercise already has a situation with this code."))
+        elif code and index_of.get(code, i) != i:
+            found.append(_("Duplicate code: {code} is also on row {row}.").format(
+                code=code, row=labels[index_of[code]]))
+        depends_on = item.get("depends_on")
+        if depends_on is not None and depends_on.exercise_id != exercise.pk:
+            found.append(_("The situation it depends on belongs to another exercise."))
+        elif not dep_code:
+            pass
+        elif dep_code == code:
+            found.append(_("A situation cannot depend on itself."))
+        elif dep_code in index_of:
+            waits_for[i] = index_of[dep_code]
+        elif dep_code in existing:
+            situation.depends_on_id = existing[dep_code]
+        else:
+            unknown = _("Row {row} depends on {code}, which is not imported.").format(
+                row=labels[i], code=dep_code)
+        if not cleared and situation.classification > acting_user.clearance:
+            found.append(_("You cannot classify above your own clearance."))
+        try:  # the model's own rules; the exercise, foreign keys and codes are checked above
+            situation.full_clean(exclude=["exercise", "depends_on", "content_item"],
+                                 validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            found += _field_messages(exc)
+        problems += [_("Row {row}: {error}").format(row=labels[i], error=m) for m in found]
+        problems += [unknown] if unknown else []
+        situations.append(situation)
+        bodies_of.append(bodies)
+        documents_of.append(documents)
+    for i in sorted(dependency_cycles(waits_for)):
+        problems.append(_("Row {row}: {error}").format(row=labels[i], error=_(
+            "This dependency would make a cycle: {code} already waits for this situation."
+        ).format(code=situations[waits_for[i]].code)))
+    if problems:
+        raise ValidationError(problems)
+
+    Situation.objects.bulk_create(situations, batch_size=BULK_BATCH)
+    linked = []
+    for i, j in waits_for.items():
+        situations[i].depends_on = situations[j]
+        linked.append(situations[i])
+    if linked:
+        Situation.objects.bulk_update(linked, ["depends_on"], batch_size=BULK_BATCH)
+    for name, related in (("receiving_bodies", bodies_of), ("documents", documents_of)):
+        field = Situation._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        rows = [through(**{source: s.pk, target: obj.pk})
+                for s, objs in zip(situations, related, strict=True) for obj in objs]
+        if rows:
+            through.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    audit.record_many("create", situations, acting_user=acting_user, batch_size=BULK_BATCH)
+    _emit_scenario(exercise.pk)
+    return situations

@@ -4,20 +4,24 @@ Export writes one row per situation under Vietnamese headers (the file is the ex
 document, like the printed documents). Import reads such a file, or an HSEEP MSEL (number,
 time, from, to, method, inject, expected action) through a column mapping the user chooses,
 checks every row and lists every problem by row and column; nothing is imported until the
-rows to import are clean. The import creates the situations through the same service as the
-web form (``services.situation_create``).
+rows to import are clean. The import creates the chosen rows in one batch through the
+scenario's services (``services.situations_create_many``, the rules of
+``situation_create`` for many situations at once): a 5,000-row file takes a few queries, not
+a few per row. The workbook is read as a stream (openpyxl's read-only mode); a file of more
+than ``MAX_ROWS`` situation rows is refused.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,7 +34,7 @@ from . import scenario_time, services
 from .models import Handling, Situation
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+MAX_ROWS = 5000  # situation rows of one file (the header row not counted)
 
 # (field, label in the user's language, Vietnamese header written on export, other headers
 # recognised on import (folded), required)
@@ -166,12 +170,23 @@ def read(upload) -> tuple[list[str], list[list[str]]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         ws = wb.worksheets[0]
+        # Rows as they are in the file, whatever size the sheet claims (a wrong <dimension>
+        # would cut rows off, or widen every row to the claimed last column).
+        ws.reset_dimensions()
         rows = []
-        for values in ws.iter_rows(values_only=True):
-            if len(rows) > MAX_ROWS + 1:
-                raise ValidationError(_("The file has more than {n} rows.").format(n=MAX_ROWS))
-            rows.append([_cell_text(v) for v in values])
-        wb.close()
+        try:
+            for values in ws.iter_rows(values_only=True):
+                row = [_cell_text(v) for v in values]
+                if not any(row):
+                    continue  # blank lines (and formatted but empty ones) do not count
+                rows.append(row)
+                if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS situations
+                    raise ValidationError(_(
+                        "The file has more than {n} situation rows: split it into files of "
+                        "at most {n} rows and import them one after the other.").format(
+                        n=formats.number_format(MAX_ROWS, force_grouping=True)))
+        finally:
+            wb.close()
     except ValidationError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError,
@@ -181,7 +196,6 @@ def read(upload) -> tuple[list[str], list[list[str]]]:
     except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file to the user
         raise ValidationError(_("The file could not be read: it is damaged or not an .xlsx "
                                 "workbook.")) from exc
-    rows = [r for r in rows if any(c for c in r)]
     if not rows:
         raise ValidationError(_("The sheet is empty."))
     width = max(len(r) for r in rows)
@@ -222,17 +236,31 @@ class Row:
 
 
 class BodyIndex:
+    """Every body by its folded name, short name and initials (a body of the exercise's frame
+    wins over a homonym elsewhere); names found once are remembered (a 5,000-row file names
+    the same few bodies again and again)."""
+
     def __init__(self, exercise: Exercise):
         self.frame = services.frame_body_ids(exercise)
-        self.names: dict[str, Body] = {}
-        for body in Body.objects.all():
-            for key in (fold(body.name), fold(body.short_name), initials(body.name)):
-                # A body of the exercise's frame wins over a homonym elsewhere.
-                if key and (key not in self.names or body.pk in self.frame):
-                    self.names[key] = body
+        self.names: dict[str, int] = {}
+        self.rows: dict[int, tuple[str, str]] = {}
+        for pk, name, short_name in Body.objects.values_list("pk", "name", "short_name"):
+            self.rows[pk] = (name, short_name)
+            for key in (fold(name), fold(short_name), initials(name)):
+                if key and (key not in self.names or pk in self.frame):
+                    self.names[key] = pk
+        self.bodies = Body.objects.in_bulk(self.frame)  # the ones an import may use
+        self.found: dict[str, Body | None] = {}
 
     def find(self, text: str) -> Body | None:
-        return self.names.get(fold(text))
+        if text not in self.found:
+            pk = self.names.get(fold(text))
+            body = None if pk is None else self.bodies.get(pk)
+            if pk is not None and body is None:  # outside the frame: named in a problem only
+                name, short_name = self.rows[pk]
+                body = Body(pk=pk, name=name, short_name=short_name)
+            self.found[text] = body
+        return self.found[text]
 
 
 def _split_bodies(text: str) -> list[str]:
@@ -244,7 +272,9 @@ def _split_bodies(text: str) -> list[str]:
 def check(exercise: Exercise, headers, rows, mapping) -> list[Row]:
     """Every row with its cleaned data and every problem found (by row and column)."""
     bodies = BodyIndex(exercise)
+    fold_kind = functools.lru_cache(maxsize=1024)(fold)  # the same few values on every row
     existing = set(Situation.objects.filter(exercise=exercise).values_list("code", flat=True))
+    field_labels = {f[0]: f[1] for f in FIELDS}
     results, seen_codes = [], {}
     for n, raw in enumerate(rows, start=2):
         row = Row(number=n)
@@ -254,8 +284,7 @@ def check(exercise: Exercise, headers, rows, mapping) -> list[Row]:
 
         def problem(key, message, row=row):
             index = mapping.get(key)
-            where = column_name(headers, index) if index is not None else str(
-                {f[0]: f[1] for f in FIELDS}[key])
+            where = column_name(headers, index) if index is not None else str(field_labels[key])
             row.problems.append((where, str(message)))
 
         code = values.get("code", "")
@@ -282,14 +311,14 @@ def check(exercise: Exercise, headers, rows, mapping) -> list[Row]:
                         issuer=values.get("issuer", "")[:200],
                         method=values.get("method", "")[:200],
                         expected_handling=values.get("expected", ""))
-        kind = fold(values.get("issuer_kind", ""))
+        kind = fold_kind(values.get("issuer_kind", ""))
         if kind and kind not in ISSUER_KINDS:
             problem("issuer_kind", _("Unknown issuer kind “{value}”.").format(
                 value=values["issuer_kind"]))
         row.data["issuer_kind"] = ISSUER_KINDS.get(kind, Situation.IssuerKind.DIRECTOR) \
             if kind else (Situation.IssuerKind.HIGHER_LEVEL if values.get("issuer")
                           else Situation.IssuerKind.DIRECTOR)
-        handling = fold(values.get("handling_kind", ""))
+        handling = fold_kind(values.get("handling_kind", ""))
         if handling and handling not in HANDLINGS:
             problem("handling_kind", _("Unknown handling “{value}”.").format(
                 value=values["handling_kind"]))
@@ -300,7 +329,7 @@ def check(exercise: Exercise, headers, rows, mapping) -> list[Row]:
                 row.data["deadline_minutes"] = int(deadline)
             else:
                 problem("deadline", _("The deadline must be a whole number of minutes."))
-        level = fold(values.get("classification", ""))
+        level = fold_kind(values.get("classification", ""))
         if level in CLASSIFICATIONS:
             row.data["classification"] = CLASSIFICATIONS[level]
         else:
@@ -322,13 +351,12 @@ def check(exercise: Exercise, headers, rows, mapping) -> list[Row]:
         row.data["receiving_bodies"] = found
         row.data["depends_on_code"] = values.get("depends_on", "")
         results.append(row)
-    _check_dependencies(exercise, results, mapping, headers)
+    _check_dependencies(existing, results, mapping, headers)
     return results
 
 
-def _check_dependencies(exercise, results: list[Row], mapping, headers) -> None:
+def _check_dependencies(existing: set, results: list[Row], mapping, headers) -> None:
     by_code = {r.data["code"]: r for r in results if r.data.get("code")}
-    existing = set(Situation.objects.filter(exercise=exercise).values_list("code", flat=True))
     index = mapping.get("depends_on")
     where = column_name(headers, index) if index is not None else ""
     for row in results:
@@ -340,64 +368,39 @@ def _check_dependencies(exercise, results: list[Row], mapping, headers) -> None:
         elif dep not in by_code and dep not in existing:
             row.problems.append((where, _("Unknown situation “{code}” in “issued after”.")
                                  .format(code=dep)))
-    for row in results:  # cycles through the file's own rows
-        seen, code = [], row.data.get("code")
-        current = row
-        while current is not None and current.data.get("depends_on_code"):
-            nxt = current.data["depends_on_code"]
-            if nxt == code and len(seen) > 0:
-                row.problems.append((where, _("Dependency cycle: {path}.").format(
-                    path=" → ".join([code, *seen, code]))))
-                break
-            if nxt in seen or nxt == current.data.get("code"):
-                break
+    # Cycles through the file's own rows, found in one pass over the chains (a file of
+    # thousands of chained rows stays quick). Each row on a cycle is reported with the cycle
+    # from itself back to itself; a row only waiting for a cycle is not.
+    on_cycle = services.dependency_cycles({
+        code: r.data["depends_on_code"] for code, r in by_code.items()
+        if r.data.get("depends_on_code") in by_code and r.data["depends_on_code"] != code})
+    for row in results:
+        code = row.data.get("code")
+        if code not in on_cycle or by_code.get(code) is not row:
+            continue
+        seen, nxt = [], row.data["depends_on_code"]
+        while nxt != code:
             seen.append(nxt)
-            current = by_code.get(nxt)
+            nxt = by_code[nxt].data["depends_on_code"]
+        row.problems.append((where, _("Dependency cycle: {path}.").format(
+            path=" → ".join([code, *seen, code]))))
 
 
 @transaction.atomic
 def import_rows(exercise: Exercise, results: list[Row], numbers, *, acting_user) -> list:
-    """Create the chosen rows (all clean); in dependency order; all or nothing."""
+    """Create the chosen rows (all clean) in one batch, in the file's order; all or nothing."""
     services.require_change(acting_user, exercise)
-    chosen = [r for r in results if r.number in set(numbers)]
+    wanted = set(numbers)
+    chosen = [r for r in results if r.number in wanted]
     if not chosen:
         raise ValidationError(_("Choose at least one row to import."))
     bad = [str(r.number) for r in chosen if not r.ok]
     if bad:
         raise ValidationError(_("Rows with problems cannot be imported: {rows}.").format(
             rows=", ".join(bad)))
-    codes = {r.data["code"] for r in chosen}
-    for r in chosen:
-        dep = r.data.get("depends_on_code")
-        if dep and dep not in codes and not Situation.objects.filter(
-                exercise=exercise, code=dep).exists():
-            raise ValidationError(_("Row {row} depends on {code}, which is not imported.")
-                                  .format(row=r.number, code=dep))
-    created: dict[str, Situation] = {}
-    pending = list(chosen)
-    while pending:
-        progress = False
-        for r in list(pending):
-            dep = r.data.get("depends_on_code")
-            if dep and dep in codes and dep not in created:
-                continue
-            data = {k: v for k, v in r.data.items() if k != "depends_on_code"}
-            if dep:
-                data["depends_on"] = created.get(dep) or Situation.objects.get(
-                    exercise=exercise, code=dep)
-            try:
-                created[r.data["code"]] = services.situation_create(
-                    exercise, acting_user=acting_user, **data)
-            except PermissionDenied:
-                raise
-            except ValidationError as exc:
-                raise ValidationError(_("Row {row}: {error}").format(
-                    row=r.number, error=" ".join(exc.messages))) from exc
-            pending.remove(r)
-            progress = True
-        if not progress:  # pragma: no cover - cycles are refused by check()
-            raise ValidationError(_("Dependency cycle between the chosen rows."))
-    return list(created.values())
+    return services.situations_create_many(exercise, [r.data for r in chosen],
+                                           acting_user=acting_user,
+                                           labels=[r.number for r in chosen])
 
 
 def rows_from_session(data: dict) -> tuple[list[str], list[list[str]]]:
