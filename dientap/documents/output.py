@@ -16,6 +16,7 @@ Everything printed here is the document's own text, so it is Vietnamese whatever
 interface language.
 """
 
+import functools
 import io
 import re
 import zipfile
@@ -27,9 +28,10 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from docx import Document as Docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from .models import Authority, Document, FormatFamily
 
@@ -93,9 +95,15 @@ def paragraphs_of_odt(data: bytes) -> list[str]:
 
 
 # ---- building blocks ---------------------------------------------------------------------
+#
+# The document's body is written as WordprocessingML text and parsed once: building
+# thousands of paragraphs and table cells through python-docx's objects costs seconds (each
+# property element is placed by scanning its siblings), writing them as text costs
+# milliseconds. Every run keeps its own font, size and weight (what Word shows and what the
+# tests read back), exactly as python-docx wrote them.
 
 # Child order of the WordprocessingML property elements we add to (ECMA-376): Word refuses
-# ("repairs") a file whose elements are out of order.
+# ("repairs") a file whose elements are out of order. The writers below follow it.
 _PPR_ORDER = (
     "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
     "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
@@ -116,6 +124,7 @@ _RPR_ORDER = (
     "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
     "specVanish", "oMath",
 )
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _insert_ordered(parent, child, order):
@@ -139,83 +148,126 @@ def _set_fonts(run_or_style_element, name=FONT):
         fonts.set(qn(attr), name)
 
 
-def _para(container, text="", *, size=14, bold=False, italic=False, underline=False,
-          align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=0, caps=False, color=None,
-          first_line_mm=None, boxed=False):
-    p = container.add_paragraph()
-    p.alignment = align
-    fmt = p.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    if first_line_mm is not None:
-        fmt.first_line_indent = Mm(first_line_mm)
-    if text:
-        _run(p, text.upper() if caps else text, size=size, bold=bold, italic=italic,
-             underline=underline, color=color, boxed=boxed)
-    return p
+def _twips_mm(mm: float) -> int:
+    return Mm(mm).twips
 
 
-def _run(p, text, *, size=14, bold=False, italic=False, underline=False, color=None,
-         boxed=False):
-    run = p.add_run(text)
-    run.font.name = FONT
-    _set_fonts(run._element)
-    run.font.size = Pt(size)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    if color is not None:
-        run.font.color.rgb = color
-    if boxed:
-        border = OxmlElement("w:bdr")
-        for key, value in (("w:val", "single"), ("w:sz", "8"), ("w:space", "1"),
-                           ("w:color", "auto")):
-            border.set(qn(key), value)
-        _insert_ordered(run._element.get_or_add_rPr(), border, _RPR_ORDER)
-    return run
+_JC = {WD_ALIGN_PARAGRAPH.CENTER: "center", WD_ALIGN_PARAGRAPH.LEFT: "left",
+       WD_ALIGN_PARAGRAPH.RIGHT: "right", WD_ALIGN_PARAGRAPH.JUSTIFY: "both"}
+_FONTS_XML = (f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" '
+              f'w:eastAsia="{FONT}"/>')
+_BOX_XML = '<w:bdr w:val="single" w:sz="8" w:space="1" w:color="auto"/>'
+# Characters XML 1.0 cannot carry (python-docx refused them with an error): left out.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BREAKS = re.compile(r"(\t|\r\n|\r|\n)")
 
 
-def _short_line(container, width_mm, column_mm):
+def _text_xml(text: str) -> str:
+    """The run content of `text` as python-docx writes it: a tab is <w:tab/>, a line break
+    <w:br/>, and a <w:t> keeps its spaces when it starts or ends with one."""
+    out = []
+    for piece in _BREAKS.split(_NOT_XML.sub("", text)):
+        if not piece:
+            continue
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r\n", "\r", "\n"):
+            out.append("<w:br/>" * (2 if piece == "\r\n" else 1))
+        else:
+            keep = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{keep}>{escape(piece)}</w:t>")
+    return "".join(out)
+
+
+def _rpr_xml(*, size=14, bold=False, italic=False, underline=False, color=None,
+             boxed=False) -> str:
+    return "".join((
+        "<w:rPr>", _FONTS_XML,
+        "<w:b/>" if bold else '<w:b w:val="0"/>',
+        "<w:i/>" if italic else '<w:i w:val="0"/>',
+        f'<w:color w:val="{color}"/>' if color is not None else "",
+        f'<w:sz w:val="{int(size * 2)}"/>',
+        '<w:u w:val="single"/>' if underline else '<w:u w:val="none"/>',
+        _BOX_XML if boxed else "",
+        "</w:rPr>"))
+
+
+def _run_xml(text, **fmt) -> str:
+    return f"<w:r>{_rpr_xml(**fmt)}{_text_xml(text)}</w:r>"
+
+
+def _ppr_xml(*, align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=0, first_line_mm=None,
+             line_spacing=False) -> str:
+    line = ' w:line="276" w:lineRule="auto"' if line_spacing else ""  # 1.15 lines
+    indent = (f'<w:ind w:firstLine="{_twips_mm(first_line_mm)}"/>'
+              if first_line_mm is not None else "")
+    return (f'<w:pPr><w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}"'
+            f'{line}/>'
+            f'{indent}<w:jc w:val="{_JC[align]}"/></w:pPr>')
+
+
+def _p_xml(text="", *, size=14, bold=False, italic=False, underline=False,
+           align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=0, caps=False, color=None,
+           first_line_mm=None, boxed=False) -> str:
+    """A paragraph with one run (none when `text` is empty)."""
+    run = _run_xml(text.upper() if caps else text, size=size, bold=bold, italic=italic,
+                   underline=underline, color=color, boxed=boxed) if text else ""
+    ppr = _ppr_xml(align=align, before=before, after=after, first_line_mm=first_line_mm)
+    return f"<w:p>{ppr}{run}</w:p>"
+
+
+def _short_line_xml(width_mm, column_mm) -> str:
     """A short horizontal rule centred in a column (the line under the issuing body)."""
-    p = container.add_paragraph()
-    indent = max(0, (column_mm - width_mm) / 2)
-    fmt = p.paragraph_format
-    fmt.left_indent = fmt.right_indent = Mm(indent)
-    fmt.space_before, fmt.space_after = Pt(3), Pt(0)
-    ppr = p._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
-                       ("w:color", "auto")):
-        top.set(qn(key), value)
-    borders.append(top)
-    _insert_ordered(ppr, borders, _PPR_ORDER)
-    run = p.add_run("")
-    run.font.size = Pt(2)
-    return p
+    indent = _twips_mm(max(0, (column_mm - width_mm) / 2))
+    return ('<w:p><w:pPr><w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="auto"/>'
+            '</w:pBdr><w:spacing w:before="60" w:after="0"/>'
+            f'<w:ind w:left="{indent}" w:right="{indent}"/></w:pPr>'
+            '<w:r><w:rPr><w:sz w:val="4"/></w:rPr></w:r></w:p>')
 
 
-def _no_borders_table(document, widths_mm, indent_mm=0):
-    table = document.add_table(rows=1, cols=len(widths_mm))
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr  # autofit False gave it <w:tblLayout w:type="fixed"/>
-    if indent_mm:
-        indent = OxmlElement("w:tblInd")
-        indent.set(qn("w:w"), str(round(indent_mm * 56.7)))  # twentieths of a point
-        indent.set(qn("w:type"), "dxa")
-        _insert_ordered(tbl_pr, indent, _TBLPR_ORDER)
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        cell_margin = OxmlElement(f"w:{side}")
-        cell_margin.set(qn("w:w"), "40")
-        cell_margin.set(qn("w:type"), "dxa")
-        margins.append(cell_margin)
-    _insert_ordered(tbl_pr, margins, _TBLPR_ORDER)
-    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
-        cell.width = Mm(width)
-        # The cell starts with an empty paragraph; remove it so content starts at the top.
-        for p in list(cell.paragraphs):
-            p._element.getparent().remove(p._element)
-    for col, width in zip(table.columns, widths_mm, strict=True):
-        col.width = Mm(width)
-    return table
+_BORDERS_XML = "<w:tblBorders>" + "".join(
+    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
+
+
+def _table_xml(widths_mm, rows, *, indent_mm=0, borders=False, header_row=False) -> str:
+    """A fixed-layout table; `rows` are lists of cells, each cell the XML of its paragraphs.
+    The first row is repeated on every page when `header_row`."""
+    widths = [_twips_mm(w) for w in widths_mm]
+    indent = (f'<w:tblInd w:w="{round(indent_mm * 56.7)}" w:type="dxa"/>'  # dxa: 1/20 pt
+              if indent_mm else "")
+    out = ['<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/>', indent,
+           _BORDERS_XML if borders else "",
+           '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="40" w:type="dxa"/>'
+           '<w:right w:w="40" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" '
+           'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+           'w:val="04A0"/></w:tblPr><w:tblGrid>',
+           *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>"]
+    cell_starts = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr>' for w in widths]
+    for index, cells in enumerate(rows):
+        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header_row and index == 0
+                   else "<w:tr>")
+        for start, content in zip(cell_starts, cells, strict=True):
+            out.append(start)
+            out.append(content)
+            out.append("</w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _parse(fragment: str) -> list:
+    """The elements of a WordprocessingML fragment (a run of body blocks)."""
+    root = parse_xml(f'<w:body xmlns:w="{_W_NS}">{fragment}</w:body>')
+    return list(root)
+
+
+def _para(container, text="", **fmt):
+    """A paragraph added to a python-docx container (body, cell, header or footer)."""
+    (p,) = _parse(_p_xml(text, **fmt))
+    story = getattr(container, "_body", container)  # a Document's paragraphs are its body's
+    story._element._insert_p(p)
+    return Paragraph(p, story)
 
 
 def _mark_paragraph(container, text, *, first=False):
@@ -323,160 +375,221 @@ class Image:
     caption: str = ""
 
 
-def _header(document, head: Letterhead):
+def _header(head: Letterhead) -> list[str]:
     party = head.format_family == FormatFamily.PARTY
-    header = _no_borders_table(document, [LEFT_COL_MM, RIGHT_COL_MM], HEADER_INDENT_MM)
-    left, right = header.rows[0].cells
+    left, right = [], []
     if head.parent_issuer:
-        _para(left, head.parent_issuer, size=13, caps=True)
-    _para(left, head.issuer, size=13, bold=True, caps=True)
+        left.append(_p_xml(head.parent_issuer, size=13, caps=True))
+    left.append(_p_xml(head.issuer, size=13, bold=True, caps=True))
     if party:
-        _para(left, "*", size=13)
+        left.append(_p_xml("*", size=13))
     else:
-        _short_line(left, 25, LEFT_COL_MM)
+        left.append(_short_line_xml(25, LEFT_COL_MM))
     label = "Số " if party else "Số: "
-    _para(left, label + head.number_symbol, size=13, before=4)
+    left.append(_p_xml(label + head.number_symbol, size=13, before=4))
     if head.secrecy_mark:
-        _para(left, head.secrecy_mark, size=13, bold=True, before=6, boxed=True)
+        left.append(_p_xml(head.secrecy_mark, size=13, bold=True, before=6, boxed=True))
     if head.urgency_mark:
-        _para(left, head.urgency_mark, size=13, bold=True, before=6, boxed=True)
+        left.append(_p_xml(head.urgency_mark, size=13, bold=True, before=6, boxed=True))
 
     if party:
-        _para(right, PARTY_TITLE, size=15, bold=True, underline=True)
+        right.append(_p_xml(PARTY_TITLE, size=15, bold=True, underline=True))
     else:
-        _para(right, NATIONAL_TITLE, size=12, bold=True)
-        _para(right, MOTTO, size=13, bold=True, underline=True)
-    _para(right, place_date(head.place, head.issued_date, head.year), size=14, italic=True,
-          before=12)
+        right.append(_p_xml(NATIONAL_TITLE, size=12, bold=True))
+        right.append(_p_xml(MOTTO, size=13, bold=True, underline=True))
+    right.append(_p_xml(place_date(head.place, head.issued_date, head.year), size=14,
+                        italic=True, before=12))
 
+    out = [_table_xml([LEFT_COL_MM, RIGHT_COL_MM], [["".join(left), "".join(right)]],
+                      indent_mm=HEADER_INDENT_MM)]
     if head.type_print:
-        _para(document, head.type_print, size=14, bold=True, before=24)
-    _para(document, head.title, size=14, bold=True, before=0 if head.type_print else 24)
+        out.append(_p_xml(head.type_print, size=14, bold=True, before=24))
+    out.append(_p_xml(head.title, size=14, bold=True, before=0 if head.type_print else 24))
     if party:
-        _para(document, "-----", size=14, after=6)
+        out.append(_p_xml("-----", size=14, after=6))
     else:
-        _short_line(document, 40, TEXT_WIDTH_MM)
+        out.append(_short_line_xml(40, TEXT_WIDTH_MM))
+    return out
 
 
-def _text_block(document, text: str):
+def _text_block(text: str) -> str:
     if text.endswith(":") and text == text.upper() and len(text) <= 40:
         # "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:" stand alone, centred.
-        _para(document, text, size=14, bold=True, before=6, after=6)
-        return
-    p = _para(document, "", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, first_line_mm=10)
-    p.paragraph_format.line_spacing = 1.15
+        return _p_xml(text, size=14, bold=True, before=6, after=6)
     match = _ARTICLE.match(text)
     if match:
-        _run(p, match.group(1), bold=True)
-        if match.group(2):
-            _run(p, match.group(2))
+        runs = _run_xml(match.group(1), bold=True) + (
+            _run_xml(match.group(2)) if match.group(2) else "")
     else:
-        _run(p, text)
-
-
-def _cell_borders(table):
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        edge = OxmlElement(f"w:{side}")
-        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"),
-                           ("w:color", "auto")):
-            edge.set(qn(key), value)
-        borders.append(edge)
-    _insert_ordered(tbl_pr, borders, _TBLPR_ORDER)
+        runs = _run_xml(text)
+    ppr = _ppr_xml(align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, first_line_mm=10,
+                   line_spacing=True)
+    return f"<w:p>{ppr}{runs}</w:p>"
 
 
 _ALIGN = {"c": WD_ALIGN_PARAGRAPH.CENTER, "l": WD_ALIGN_PARAGRAPH.LEFT,
           "r": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
-def _table_block(document, block: Table):
+def _table_block(block: Table) -> list[str]:
+    """The caption, the table (header row repeated on every page) and a small gap. A cell is
+    one paragraph: the property elements are the same for the whole column, so they are
+    written once per column and only the text changes from row to row."""
     columns = len(block.headers)
     widths = block.widths_mm or [TEXT_WIDTH_MM / columns] * columns
     aligns = (block.aligns or "c" + "l" * (columns - 1)).ljust(columns, "l")
+    out = []
     if block.caption:
-        _para(document, block.caption, size=13, bold=True, before=6, after=3)
-    table = _no_borders_table(document, widths)
-    _cell_borders(table)
-    # The header row is repeated on every page the table runs over.
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
-    for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
-        _para(cell, text, size=block.size, bold=True)
+        out.append(_p_xml(block.caption, size=13, bold=True, before=6, after=3))
+    header = [_p_xml(text, size=block.size, bold=True) for text in block.headers]
+    # Per column: the paragraph up to the text, and the same paragraph without a run.
+    starts, empties = [], []
+    for align in aligns[:columns]:
+        ppr = _ppr_xml(align=_ALIGN[align])
+        starts.append(f"<w:p>{ppr}<w:r>{_rpr_xml(size=block.size)}")
+        empties.append(f"<w:p>{ppr}</w:p>")
+    end = "</w:r></w:p>"
+    rows = [header]
     for values in block.rows:
-        cells = table.add_row().cells
-        for cell, width, align, value in zip(cells, widths, aligns, values, strict=True):
-            cell.width = Mm(width)
-            for p in list(cell.paragraphs):
-                p._element.getparent().remove(p._element)
-            _para(cell, "" if value is None else str(value), size=block.size,
-                  align=_ALIGN[align])
-    _para(document, "", size=6)
+        if len(values) != columns:
+            raise ValueError(f"a row of {len(values)} cells in a table of {columns} columns")
+        cells = []
+        for start, empty, value in zip(starts, empties, values, strict=True):
+            text = "" if value is None else str(value)
+            cells.append(f"{start}{_text_xml(text)}{end}" if text else empty)
+        rows.append(cells)
+    out.append(_table_xml(widths, rows, borders=True, header_row=True))
+    out.append(_p_xml("", size=6))
+    return out
 
 
-def _image_block(document, block: Image):
-    p = _para(document, "", before=6)
-    p.add_run().add_picture(io.BytesIO(block.data), width=Mm(block.width_mm))
+def _image_block(block: Image) -> list[str]:
+    # The picture itself (w:inline) is added when the document is assembled: it needs the
+    # image part and its relationship.
+    out = ["<w:p>", _ppr_xml(before=6), "<w:r><w:drawing/></w:r></w:p>"]
     if block.caption:
-        _para(document, block.caption, size=12, italic=True, after=6)
+        out.append(_p_xml(block.caption, size=12, italic=True, after=6))
+    return out
 
 
-def _body(document, blocks):
+def _body(blocks) -> tuple[list[str], list[Image]]:
+    out, images = [], []
     for block in blocks:
         if isinstance(block, str):
             block = Text(block)
         if isinstance(block, Text):
-            _text_block(document, block.text)
+            out.append(_text_block(block.text))
         elif isinstance(block, Heading):
-            _para(document, block.text, size=14, bold=True, italic=block.level > 1,
-                  align=WD_ALIGN_PARAGRAPH.LEFT, before=6, after=3, first_line_mm=10)
+            out.append(_p_xml(block.text, size=14, bold=True, italic=block.level > 1,
+                              align=WD_ALIGN_PARAGRAPH.LEFT, before=6, after=3,
+                              first_line_mm=10))
         elif isinstance(block, Table):
-            _table_block(document, block)
+            out += _table_block(block)
         elif isinstance(block, Image):
-            _image_block(document, block)
+            out += _image_block(block)
+            images.append(block)
         else:  # pragma: no cover - programming error
             raise TypeError(f"unknown block {block!r}")
+    return out, images
 
 
-def _footer(document, head: Letterhead, recipients: list[str]):
+def _footer(head: Letterhead, recipients: list[str]) -> list[str]:
     party = head.format_family == FormatFamily.PARTY
-    footer = _no_borders_table(document, [80, TEXT_WIDTH_MM - 80])
-    where, sign = footer.rows[0].cells
-    _para(where, "Nơi nhận:", size=12, bold=True, italic=True, before=12,
-          align=WD_ALIGN_PARAGRAPH.LEFT)
+    where = [_p_xml("Nơi nhận:", size=12, bold=True, italic=True, before=12,
+                    align=WD_ALIGN_PARAGRAPH.LEFT)]
     for name in recipients:
-        _para(where, f"- {name};", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        where.append(_p_xml(f"- {name};", size=11, align=WD_ALIGN_PARAGRAPH.LEFT))
     archive = "Lưu: VT" + (f", {head.issuer_code}" if head.issuer_code else "") + "."
-    _para(where, f"- {archive}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    where.append(_p_xml(f"- {archive}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT))
 
+    sign = []
     authority = head.sign_authority
     if party:
         authority = _PARTY_AUTHORITY.get(authority, authority)
     if authority and head.sign_on_behalf:
-        _para(sign, f"{authority} {head.sign_on_behalf}", size=14, bold=True, caps=True,
-              before=12)
-        _para(sign, head.sign_title, size=14, bold=True, caps=True)
+        sign.append(_p_xml(f"{authority} {head.sign_on_behalf}", size=14, bold=True,
+                           caps=True, before=12))
+        sign.append(_p_xml(head.sign_title, size=14, bold=True, caps=True))
     else:
         prefix = f"{authority} " if authority and authority != Authority.OWN else ""
-        _para(sign, prefix + (head.sign_title or ""), size=14, bold=True, caps=True, before=12)
-    for _ in range(4):
-        _para(sign, "", size=14)
-    _para(sign, head.sign_name, size=14, bold=True)
+        sign.append(_p_xml(prefix + (head.sign_title or ""), size=14, bold=True, caps=True,
+                           before=12))
+    sign += [_p_xml("", size=14)] * 4
+    sign.append(_p_xml(head.sign_name, size=14, bold=True))
+    return [_table_xml([80, TEXT_WIDTH_MM - 80], [["".join(where), "".join(sign)]])]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document's body as WordprocessingML (its pictures apart): what `compose_docx`
+    renders once and `package` turns into a file, with or without a copy mark."""
+
+    body: str
+    images: tuple[Image, ...]
+
+
+def render(head: Letterhead, blocks, *, recipients: list[str]) -> Rendered:
+    """Header, `blocks` and footer of a document in its format family."""
+    body, images = _body(blocks)
+    return Rendered("".join([*_header(head), *body, *_footer(head, recipients)]),
+                    tuple(images))
+
+
+def _inline(document, image: Image, shape_id: int):
+    """The picture as python-docx's `add_picture` makes it (image part, relationship)."""
+    from docx.oxml.shape import CT_Inline
+
+    r_id, picture = document.part.get_or_add_image(io.BytesIO(image.data))
+    cx, cy = picture.scaled_dimensions(Mm(image.width_mm), None)
+    return CT_Inline.new_pic_inline(shape_id, r_id, picture.filename, cx, cy)
+
+
+@functools.cache
+def _template() -> tuple[bytes, str]:
+    """python-docx's blank document with the page and the Normal style set up: the file, and
+    its main part's XML."""
+    document = Docx()
+    _setup(document)
+    out = io.BytesIO()
+    document.save(out)
+    with zipfile.ZipFile(out) as archive:
+        return out.getvalue(), archive.read("word/document.xml").decode()
+
+
+_BODY_START = re.compile(r"<w:body(?:\s[^>]*)?>")
+
+
+def package(rendered: Rendered, *, mark: str = "") -> bytes:
+    """The .docx file of a rendered document; `mark` (a copy mark) goes first and in the
+    footer. The body is put into the blank document's XML as text and the file opened once
+    (moving a large parsed tree into another document costs lxml seconds)."""
+    blank, main_xml = _template()
+    at = _BODY_START.search(main_xml).end()
+    source = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blank)) as archive, \
+            zipfile.ZipFile(source, "w", zipfile.ZIP_STORED) as target:
+        for info in archive.infolist():
+            if info.filename == "word/document.xml":
+                target.writestr(info.filename, main_xml[:at] + rendered.body + main_xml[at:])
+            else:
+                target.writestr(info.filename, archive.read(info))
+    document = Docx(source)
+    if mark:  # (the footer's part before the pictures: the relationship ids as before)
+        _mark_paragraph(document.sections[0].footer, mark)
+    drawings = [d for d in document.element.body.iter(qn("w:drawing")) if not len(d)]
+    for shape_id, (drawing, image) in enumerate(zip(drawings, rendered.images, strict=True),
+                                                start=1):
+        drawing.append(_inline(document, image, shape_id))
+    if mark:
+        _mark_paragraph(document, mark, first=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def compose_docx(head: Letterhead, blocks, *, recipients: list[str], mark: str = "") -> bytes:
     """A document in its format family: header, `blocks`, footer, as .docx bytes."""
-    document = Docx()
-    _setup(document)
-    if mark:
-        _mark_paragraph(document, mark)
-        _mark_paragraph(document.sections[0].footer, mark)
-    _header(document, head)
-    _body(document, blocks)
-    _footer(document, head, recipients)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return package(render(head, blocks, recipients=recipients), mark=mark)
 
 
 def build_docx(doc: Document, paragraphs: list[str], *, recipients: list[str],

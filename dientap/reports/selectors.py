@@ -26,7 +26,7 @@ from dientap.exercises import selectors as exercise_selectors
 from dientap.exercises.models import Committee, Exercise, FrameParticipant, Round
 from dientap.organizations.models import Body
 from dientap.oversight import selectors as oversight
-from dientap.oversight.models import Score
+from dientap.oversight.models import CorrectiveAction, Score
 from dientap.scenarios.models import Delivery, Situation
 
 from .models import Report
@@ -161,12 +161,15 @@ def situations(user, exercise: Exercise, rounds_: list[Round] | None) -> list[di
     """Situations issued (in the rounds, by the date of issue; all for the final report) and
     how each receiving body handled them: on time, late, not handled (overdue or not)."""
     now = timezone.now()
-    deliveries = Delivery.objects.restrict(user, VIEW).select_related("body").order_by(
-        "body__sort_order", "body__name")
+    deliveries = (Delivery.objects.restrict(user, VIEW).select_related("body")
+                  .only("situation_id", "handled_at", "late", "due_at", "body__name",
+                        "body__short_name")
+                  .order_by("body__sort_order", "body__name"))
     docs = Document.objects.restrict(user, VIEW).only("id", "title", "doc_type",
                                                       "classification")
     items = (Situation.objects.restrict(user, VIEW)
              .filter(exercise=exercise, status=Situation.Status.ISSUED)
+             .only("id", "code", "title", "issued_at", "classification")
              .prefetch_related(Prefetch("deliveries", queryset=deliveries),
                                Prefetch("documents", queryset=docs))
              .order_by("issued_at", "position", "id"))
@@ -191,29 +194,32 @@ def situations(user, exercise: Exercise, rounds_: list[Round] | None) -> list[di
     return rows
 
 
-def _observation_classification(o) -> int:
-    level = Clearance.NONE
-    if o.document_version_id:
-        level = max(level, o.document_version.document.classification)
-    if o.delivery_id:
-        level = max(level, o.delivery.situation.classification)
-    return level
+# Where an observation's body comes from, in order: its own, the holding's conference's, the
+# delivery's, the document's owner (read as columns: no model instance per observation).
+_OBSERVATION_BODIES = ("body", "holding__conference__body", "delivery__body",
+                       "document_version__document__owner_body")
 
 
 def observations(user, exercise: Exercise, rounds_: list[Round] | None) -> list[dict]:
-    qs = oversight.observation_list(user, exercise).select_related(
-        "delivery", "delivery__situation", "delivery__body", "holding__conference__body",
-        "document_version__document__owner_body")
+    """The observations (kind, text, body) with the level of what they refer to: the
+    document's or the situation's classification."""
+    qs = oversight.observation_list(user, exercise)
     if rounds_ is not None:
         qs = qs.filter(Q(round__in=rounds_) | Q(holding__round__in=rounds_))
+    columns = ["kind", "text", "document_version__document__classification",
+               "delivery__situation__classification"]
+    for subject in _OBSERVATION_BODIES:
+        columns += [f"{subject}__name", f"{subject}__short_name", f"{subject}__sort_order"]
     rows = []
-    for o in qs.order_by("observed_at", "id"):
-        body = o.body or (o.holding.conference.body if o.holding_id else None) or (
-            o.delivery.body if o.delivery_id else None) or (
-            o.document_version.document.owner_body if o.document_version_id else None)
-        rows.append({"kind": o.kind, "text": o.text, "body": _body_name(body),
-                     "body_order": body.sort_order if body else 10**6,
-                     "classification": _observation_classification(o)})
+    for o in qs.order_by("observed_at", "id").values(*columns):
+        subject = next((s for s in _OBSERVATION_BODIES if o[f"{s}__name"] is not None), None)
+        rows.append({
+            "kind": o["kind"], "text": o["text"],
+            "body": (o[f"{subject}__short_name"] or o[f"{subject}__name"]) if subject else "",
+            "body_order": o[f"{subject}__sort_order"] if subject else 10**6,
+            "classification": max(Clearance.NONE,
+                                  o["document_version__document__classification"] or 0,
+                                  o["delivery__situation__classification"] or 0)})
     return rows
 
 
@@ -237,16 +243,26 @@ def scores(user, exercise: Exercise, rounds_: list[Round] | None) -> dict:
     }
 
 
-def actions(user, exercise: Exercise, rnd: Round | None) -> list[dict]:
-    """The improvement plan: oversight's action list (raised in the round, or all)."""
+def actions(user, exercise: Exercise, rnd: Round | None,
+            rounds_: list[Round] | None = None) -> list[dict]:
+    """The improvement plan: oversight's action list (raised in the round, or all), read as
+    columns (no model instance per action)."""
     today = timezone.localdate()
+    labels = {r.pk: round_label(r) for r in (rounds(exercise) if rounds_ is None else rounds_)}
+    rows = oversight.action_list(user, exercise, round=rnd).values(
+        "title", "due_date", "status", "blocking", "done_note", "round_id",
+        "owner_body__name", "owner_body__short_name", "owner_body__sort_order")
+    statuses = dict(CorrectiveAction.Status.choices)
     return [{
-        "body": _body_name(a.owner_body), "title": a.title, "due": _day(a.due_date),
-        "status": a.status, "status_label": str(a.get_status_display()),
-        "round": round_label(a.round) if a.round_id else "",
-        "overdue": a.is_overdue(today), "blocking": a.blocking,
-        "done_note": a.done_note,
-    } for a in oversight.action_list(user, exercise, round=rnd)]
+        "body": a["owner_body__short_name"] or a["owner_body__name"] or "",
+        "body_order": a["owner_body__sort_order"] if a["owner_body__name"] else 10**6,
+        "title": a["title"], "due": _day(a["due_date"]),
+        "status": a["status"], "status_label": str(statuses.get(a["status"], a["status"])),
+        "round": labels.get(a["round_id"], ""),
+        "overdue": (a["status"] in CorrectiveAction.OPEN_STATUSES
+                    and a["due_date"] is not None and a["due_date"] < today),
+        "blocking": a["blocking"], "done_note": a["done_note"],
+    } for a in rows]
 
 
 def charts(user, exercise: Exercise) -> dict:
@@ -279,7 +295,7 @@ def gather(user, exercise: Exercise, *, kind: str, rnd: Round | None = None,
         "situations": situations(user, exercise, [rnd] if rnd else None),
         "observations": observations(user, exercise, [rnd] if rnd else None),
         "scores": scores(user, exercise, [rnd] if rnd else None),
-        "actions": actions(user, exercise, rnd),
+        "actions": actions(user, exercise, rnd, all_rounds),
         "charts": charts(user, exercise),
         "left_out": {"situations": 0, "observations": 0, "documents": 0},
     }

@@ -2,9 +2,16 @@
 
 Printed into a Vietnamese document, so Vietnamese whatever the interface language. One line is
 one paragraph; a line starting with "- " is an item.
+
+A round report points out every item (each holding's gaps, each late body, each observation):
+that is what the bodies correct before the next round. The final report of a large exercise
+sums up instead: a list longer than ``LIST_LIMIT`` (the holdings, the situations, the
+observations of one kind, the corrective actions) is summarised per round or per body, and
+the details stay in the round reports and the registers' exports.
 """
 
-from collections import defaultdict
+import datetime as dt
+from collections import Counter, defaultdict
 
 ACTION_STATUS = {
     "open": "Chưa thực hiện",
@@ -14,6 +21,14 @@ ACTION_STATUS = {
     "reopened": "Thực hiện lại",
 }
 STRONG, WEAK = 3.0, 2.5  # average points (Giỏi 4, Khá 3, Đạt 2, Không đạt 1)
+LIST_LIMIT = 40  # items a final report lists one by one; more are summarised
+TOP = 10  # bodies named in a summary line ("nhiều nhất: …"), the others counted
+OBSERVATION_KINDS = {"strength": "ưu điểm", "shortcoming": "hạn chế", "proposal": "đề xuất"}
+
+
+def summarised(data, items) -> bool:
+    """Whether the final report sums up `items` instead of listing them."""
+    return data["kind"] == "final" and len(items) > LIST_LIMIT
 
 
 def number(value) -> str:
@@ -25,8 +40,9 @@ def number(value) -> str:
 
 
 def two(n: int) -> str:
-    """Counts under 10 with a leading zero, as Vietnamese reports write them."""
-    return f"{n:02d}"
+    """Counts under 10 with a leading zero, thousands grouped with a dot ("1.250"), as
+    Vietnamese reports write them."""
+    return f"{n:02,d}".replace(",", ".")
 
 
 def _what(data) -> str:
@@ -77,8 +93,12 @@ def conduct(data) -> str:
         by_round[h["round"]].append(h)
     if not holdings:
         lines.append(f"{_where(data)} chưa tổ chức hội nghị, kỳ họp nào.")
+    summary = summarised(data, holdings)
     for label, rows in by_round.items():
         lines.append(f"{label}: tổ chức {two(len(rows))} hội nghị, kỳ họp.")
+        if summary:
+            lines.append(f"- {attendance_summary(rows)}.")
+            continue
         for h in rows:
             if not h["recorded"]:
                 lines.append(f"- {h['conference']} ({h['body']}): thành phần quy định "
@@ -101,14 +121,22 @@ def conduct(data) -> str:
             f"Ban Đạo diễn đã phát {two(len(s))} tình huống tới {two(total)} lượt cơ quan "
             f"nhận; xử trí đúng thời gian {two(on_time)}, chậm {two(late)}, chưa xử trí "
             f"{two(open_)}.")
-        for x in s:
-            if x["late_bodies"] or x["open_bodies"]:
-                parts = []
-                if x["late_bodies"]:
-                    parts.append("xử trí chậm: " + ", ".join(x["late_bodies"]))
-                if x["open_bodies"]:
-                    parts.append("chưa xử trí: " + ", ".join(x["open_bodies"]))
-                lines.append(f"- Tình huống {x['code']} ({x['title']}): {'; '.join(parts)}.")
+        if summarised(data, s):
+            # Per body: how many deliveries it handled late or not at all.
+            for key, word in (("late_bodies", "Xử trí chậm"), ("open_bodies", "Chưa xử trí")):
+                counts = Counter(body for x in s for body in x[key])
+                if counts:
+                    lines.append(f"- {word}: {most(counts, ' lượt')}.")
+        else:
+            for x in s:
+                if x["late_bodies"] or x["open_bodies"]:
+                    parts = []
+                    if x["late_bodies"]:
+                        parts.append("xử trí chậm: " + ", ".join(x["late_bodies"]))
+                    if x["open_bodies"]:
+                        parts.append("chưa xử trí: " + ", ".join(x["open_bodies"]))
+                    lines.append(
+                        f"- Tình huống {x['code']} ({x['title']}): {'; '.join(parts)}.")
     else:
         lines.append("Không có tình huống nào được phát trong thời gian này.")
     left = data["left_out"]
@@ -120,12 +148,90 @@ def conduct(data) -> str:
     return "\n".join(lines)
 
 
+def most(counts: Counter, unit: str = "") -> str:
+    """"A (12 lượt), B (09 lượt) và 25 cơ quan, đơn vị khác": the bodies with the most."""
+    named = counts.most_common(TOP)
+    text = ", ".join(f"{body} ({two(n)}{unit})" for body, n in named)
+    if len(counts) > len(named):
+        text += f" và {two(len(counts) - len(named))} cơ quan, đơn vị khác"
+    return text
+
+
+def attendance_counts(holdings) -> list[int]:
+    """Holdings; seats prescribed, present, absent, substituted, late (recorded holdings)."""
+    recorded = [h for h in holdings if h["recorded"]]
+    return [len(holdings), *(sum(h[k] for h in recorded) for k in ("required", "present")),
+            *(sum(len(h[k]) for h in recorded) for k in ("absent", "substituted", "late"))]
+
+
+def attendance_summary(holdings) -> str:
+    """The attendance of many holdings in one line: seats prescribed and present, and the
+    gaps counted ("vắng 12, cử người dự thay 3 …")."""
+    recorded = [h for h in holdings if h["recorded"]]
+    parts = [f"thành phần quy định {two(sum(h['required'] for h in recorded))} lượt, có mặt "
+             f"{two(sum(h['present'] for h in recorded))} lượt"]
+    for key, word in (("absent", "vắng"), ("substituted", "cử người dự thay"),
+                      ("late", "đến muộn"), ("unassigned", "chưa phân công người"),
+                      ("unrecorded", "chưa điểm danh")):
+        n = sum(len(h[key]) for h in recorded)
+        if n:
+            parts.append(f"{word} {two(n)}")
+    if len(recorded) < len(holdings):
+        parts.append(f"{two(len(holdings) - len(recorded))} hội nghị, kỳ họp chưa ghi nhận "
+                     "điểm danh")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def situation_round(situation, rounds) -> str:
+    """The round (label) in whose dates a situation was issued ("" when none)."""
+    def day(text):
+        d, m, y = (int(part) for part in text.split("/"))
+        return dt.date(y, m, d)
+
+    try:
+        issued = day(situation["issued"].split()[-1])
+        return next((r["label"] for r in rounds if day(r["start"]) <= issued <= day(r["end"])),
+                    "")
+    except (ValueError, IndexError, KeyError):
+        return ""
+
+
+def _of_kind(observations, kind):
+    return sorted((o for o in observations if o["kind"] == kind),
+                  key=lambda o: (o["body_order"], o["body"]))
+
+
 def _by_body(observations, kind):
     groups = defaultdict(list)
-    for o in sorted((o for o in observations if o["kind"] == kind),
-                    key=lambda o: (o["body_order"], o["body"])):
+    for o in _of_kind(observations, kind):
         groups[o["body"] or "Chung"].append(o["text"])
     return groups
+
+
+def observations_by_body(observations) -> list[tuple[str, Counter]]:
+    """Per body (in the bodies' order): how many observations of each kind."""
+    counts = defaultdict(Counter)
+    for o in sorted(observations, key=lambda o: (o["body_order"], o["body"])):
+        counts[o["body"] or "Chung"][o["kind"]] += 1
+    return list(counts.items())
+
+
+def _observation_lines(data, kind, intro="Theo cơ quan, đơn vị:") -> list[str]:
+    """The observations of a kind, per body: each one, or in a final report with many of
+    them, how many per body (the bodies with the most named, all in Bảng 4)."""
+    items = _of_kind(data["observations"], kind)
+    if not items:
+        return []
+    if not summarised(data, items):
+        lines = [intro]
+        for body, texts in _by_body(data["observations"], kind).items():
+            lines += [f"- {body}: {t}" for t in texts]
+        return lines
+    counts = Counter(o["body"] or "Chung" for o in items)
+    return [f"{intro} {two(len(items))} {OBSERVATION_KINDS[kind]} của "
+            f"{two(len(counts))} cơ quan, đơn vị (tổng hợp tại Bảng 4; chi tiết tại các báo "
+            f"cáo rút kinh nghiệm từng bước); nhiều nhất: {most(counts)}."]
 
 
 def strengths(data) -> str:
@@ -139,11 +245,7 @@ def strengths(data) -> str:
     if bodies:
         lines.append("Các cơ quan được đánh giá cao: " + ", ".join(
             f"{b['body']} ({number(b['avg'])})" for b in bodies) + ".")
-    groups = _by_body(data["observations"], "strength")
-    if groups:
-        lines.append("Theo cơ quan, đơn vị:")
-        for body, texts in groups.items():
-            lines += [f"- {body}: {t}" for t in texts]
+    lines += _observation_lines(data, "strength")
     on_time = sum(x["on_time"] for x in data["situations"])
     if on_time:
         lines.append(f"Các cơ quan xử trí đúng thời gian {two(on_time)} lượt tình huống.")
@@ -163,11 +265,7 @@ def shortcomings(data) -> str:
     if bodies:
         lines.append("Các cơ quan cần rút kinh nghiệm: " + ", ".join(
             f"{b['body']} ({number(b['avg'])})" for b in bodies) + ".")
-    groups = _by_body(data["observations"], "shortcoming")
-    if groups:
-        lines.append("Theo cơ quan, đơn vị:")
-        for body, texts in groups.items():
-            lines += [f"- {body}: {t}" for t in texts]
+    lines += _observation_lines(data, "shortcoming")
     gaps = [h for h in data["holdings"] if h["absent"] or h["substituted"] or h["unassigned"]]
     if gaps:
         lines.append(f"Thành phần dự chưa đủ theo quy định ở {two(len(gaps))} hội nghị, kỳ họp.")
@@ -188,16 +286,15 @@ def conclusion(data) -> str:
     lines = [f"{_where(data)} được chuẩn bị chu đáo, tổ chức chặt chẽ, đúng kế hoạch; cơ bản "
              "đạt mục đích, yêu cầu đề ra."]
     if actions:
+        plan = ("Kế hoạch khắc phục kèm theo, tổng hợp theo cơ quan, đơn vị; danh sách chi "
+                "tiết tại sổ Nội dung sửa đổi, bổ sung, khắc phục"
+                if summarised(data, actions) else "Kế hoạch khắc phục kèm theo")
         lines.append(
             f"Ban Tổ chức đã giao {two(len(actions))} nội dung sửa đổi, bổ sung, khắc phục cho "
-            f"{two(len(bodies))} cơ quan, đơn vị (Kế hoạch khắc phục kèm theo); đã hoàn thành "
+            f"{two(len(bodies))} cơ quan, đơn vị ({plan}); đã hoàn thành "
             f"{two(fixed)}, còn {two(len(actions) - fixed)} nội dung đang thực hiện"
             + (f", trong đó {two(overdue)} nội dung quá hạn." if overdue else "."))
-    proposals = _by_body(data["observations"], "proposal")
-    if proposals:
-        lines.append("Đề xuất:")
-        for body, texts in proposals.items():
-            lines += [f"- {body}: {t}" for t in texts]
+    lines += _observation_lines(data, "proposal", "Đề xuất:")
     if data["kind"] == "round":
         lines.append("Đề nghị các cơ quan, đơn vị khẩn trương khắc phục các nội dung còn hạn "
                      "chế, hoàn thành trước bước luyện tập tiếp theo và báo cáo kết quả về Ban "
