@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dientap.core.audit import entries_for
+from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.services import ConflictError
 from dientap.core.views import ServiceFormView, post_service_action
@@ -51,14 +52,17 @@ def situation_list(request, pk):
     ticker.ensure_ticker()
     form = ListFilterForm(request.GET or None, exercise=exercise)
     filters = form.cleaned_data if form.is_valid() else {}
-    items = selectors.situation_list(
+    rows = selectors.situation_rows(
         request.user, exercise, status=filters.get("status", ""), body=filters.get("body"),
         handling=filters.get("handling", ""), q=filters.get("q", ""),
         order=filters.get("order") or "time")
+    page = page_of(request, rows)
+    selectors.attach_bodies(page)
     return render(request, "scenarios/list.html", {
-        "exercise": exercise, "situations": items, "filter_form": form,
+        "exercise": exercise, "page": page, "filter_form": form,
         "can_change": selectors.can_direct(request.user, exercise),
         "order": filters.get("order") or "time",
+        "scenario_url": reverse("scenarios:list", args=[exercise.pk]),
     })
 
 
@@ -242,9 +246,10 @@ def import_preview(request, pk):
 def director(request, pk):
     exercise = _scenario_exercise(request.user, pk)
     ticker.ensure_ticker()
+    state = selectors.director_state(request.user, exercise)
     return render(request, "scenarios/director.html", {
-        "exercise": exercise, "state": selectors.director_state(request.user, exercise),
-        "can_direct": selectors.can_direct(request.user, exercise),
+        "exercise": exercise, "state": state, "can_direct": state["can_direct"],
+        "statuses": Situation.Status.choices,
     })
 
 
@@ -333,19 +338,15 @@ def director_action(request, pk):
 
 # --- every body's console ---------------------------------------------------------------------
 
-def _console_body(request, exercise) -> Body:
+def _console_body(request, exercise, staff: bool) -> Body:
     """The body whose console is shown: the user's own; staff may pick any frame body."""
-    bodies = selectors.console_bodies(request.user, exercise)
-    if not bodies:
-        raise PermissionDenied
     wanted = request.GET.get("body")
-    if wanted:
-        body = next((b for b in bodies if str(b.pk) == wanted), None)
-        if body is None:
+    body = selectors.console_body(request.user, exercise, wanted, staff=staff)
+    if body is None:
+        if wanted and (staff or selectors.console_body(request.user, exercise, staff=False)):
             raise Http404
-        return body
-    own = next((b for b in bodies if b.pk == request.user.body_id), None)
-    return own or bodies[0]
+        raise PermissionDenied
+    return body
 
 
 def _console_state(request, exercise, body):
@@ -360,12 +361,13 @@ def _console_state(request, exercise, body):
 @login_required
 def console(request, pk):
     exercise = get_exercise(request.user, pk)
-    body = _console_body(request, exercise)
+    staff = selectors.is_staff(request.user, exercise)
+    body = _console_body(request, exercise, staff)
     ticker.ensure_ticker()
     return render(request, "scenarios/console.html", {
         "exercise": exercise, "body": body, "state": _console_state(request, exercise, body),
-        "bodies": selectors.console_bodies(request.user, exercise)
-        if selectors.is_staff(request.user, exercise) else [],
+        "bodies": selectors.frame_bodies(exercise).only("id", "name", "short_name",
+                                                        "sort_order") if staff else [],
         "handlings": Handling.choices,
     })
 
@@ -373,7 +375,7 @@ def console(request, pk):
 @login_required
 def console_state(request, pk):
     exercise = get_exercise(request.user, pk)
-    body = _console_body(request, exercise)
+    body = _console_body(request, exercise, selectors.is_staff(request.user, exercise))
     ticker.ensure_ticker()
     return JsonResponse(_console_state(request, exercise, body))
 
@@ -424,7 +426,7 @@ CONSOLE_ACTIONS = {
 @login_required
 def console_action(request, pk):
     exercise = get_exercise(request.user, pk)
-    body = _console_body(request, exercise)
+    body = _console_body(request, exercise, selectors.is_staff(request.user, exercise))
     if body.pk != request.user.body_id:
         raise PermissionDenied  # staff looking at another body's console: read-only
     return _json_action(

@@ -142,8 +142,10 @@ def test_director_actions_and_state(client, world, scen):
     assert r.json()["state"]["clock"]["state"] == "running"
     r = post_json(client, target, {"action": "issue", "situation": scen.a.pk})
     state = r.json()["state"]
-    row = next(s for s in state["situations"] if s["id"] == scen.a.pk)
+    row = next(s for s in state["issued"] if s["id"] == scen.a.pk)
     assert row["status"] == "issued" and row["deliveries"][0]["body"] == world.ubnd_tq.pk
+    assert row["awaiting"] == 1 and state["counts"]["awaiting"] == 1
+    assert [s["id"] for s in state["upcoming"]] == [scen.b.pk]
     assert state["log"][0]["code"] == "TH-01"
     r = post_json(client, target, {"action": "issue", "situation": scen.a.pk})
     assert r.status_code == 409
@@ -206,8 +208,9 @@ def test_director_state_matches_after_events(world, scen):
     # no event carries a title or a content
     assert all(set(e.payload) <= {"situation", "action", "body"} for e in events)
     state = selectors.director_state(scen.director, world.tq23)
-    row = next(s for s in state["situations"] if s["id"] == scen.a.pk)
-    assert row["deliveries"][0]["handled_at"]
+    row = next(s for s in state["issued"] if s["id"] == scen.a.pk)
+    assert row["deliveries"][0]["handled_at"] and row["awaiting"] == 0
+    assert state["counts"]["completed"] == 1 and state["counts"]["deliveries"]["handled"] == 1
 
 
 def test_console_confirms_the_communication_check(client, world, scen):

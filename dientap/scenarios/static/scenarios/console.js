@@ -14,7 +14,14 @@
   var known = {};
   var fresh = {};
   var drafts = {};
-  state.situations.forEach(function (s) { known[s.id] = true; });
+  var latest = "";  // the newest issue time seen: older situations showing up are not new
+  function learn(situations) {
+    situations.forEach(function (s) {
+      known[s.id] = true;
+      if (s.issued_at && (!latest || Date.parse(s.issued_at) > Date.parse(latest))) latest = s.issued_at;
+    });
+  }
+  learn(state.situations);
 
   function deliveryState(d) {
     if (!d) return "issued";
@@ -141,6 +148,12 @@
       empty.textContent = i18n.none;
       list.appendChild(empty);
     }
+    root.querySelectorAll("[data-more]").forEach(function (el) {
+      var n = (state.more && state.more[el.dataset.more]) || 0;
+      el.hidden = !n;
+      var key = el.dataset.more === "waiting" ? "moreWaiting" : "moreHandled";
+      el.textContent = n ? i18n[key].replace("{n}", n) : "";
+    });
     if (focusedId) {
       var again = list.querySelector('[data-situation="' + focusedId + '"] .text');
       if (again) again.focus();
@@ -150,8 +163,12 @@
   function apply(newState) {
     var arrived = false;
     newState.situations.forEach(function (s) {
-      if (!known[s.id]) { known[s.id] = true; fresh[s.id] = true; arrived = true; }
+      if (!known[s.id] && (!latest || Date.parse(s.issued_at) > Date.parse(latest))) {
+        fresh[s.id] = true;
+        arrived = true;
+      }
     });
+    learn(newState.situations);
     var newCheck = newState.comm_check && (!state.comm_check || state.comm_check.id !== newState.comm_check.id);
     state = newState;
     render();

@@ -23,8 +23,11 @@
     li.dataset.situation = s.id;
     li.dataset.status = s.status;
     li.classList.add("sit-" + s.status);
+    if (s.status === "issued" && !s.awaiting) li.classList.add("sit-done");
     li.querySelector(".when").textContent = s.time;
-    li.querySelector(".code").textContent = s.code;
+    var code = li.querySelector(".code");
+    code.textContent = s.code;
+    code.href = s.url;
     li.querySelector(".title").textContent = s.title;
     var badge = li.querySelector(".status");
     badge.textContent = s.status_label;
@@ -39,6 +42,7 @@
     if (s.depends_on) meta.push(i18n.waits + " " + s.depends_on);
     if (s.due_at) meta.push(i18n.due + " " + S.time(s.due_at));
     if (s.issued_at) meta.push(i18n.issued + " " + S.dateTime(s.issued_at) + (s.issued_by_clock ? " (" + i18n.byClock + ")" : ""));
+    if (s.awaiting) meta.push(i18n.awaiting + " " + s.awaiting + "/" + s.deliveries.length);
     li.querySelector(".meta").textContent = meta.join(" · ");
     var list = li.querySelector(".deliveries");
     s.deliveries.forEach(function (d) {
@@ -80,11 +84,17 @@
     var issued = root.querySelector("[data-bind=issued]");
     upcoming.textContent = "";
     issued.textContent = "";
-    state.situations.forEach(function (s) {
-      (s.status === "issued" ? issued : upcoming).appendChild(renderSituation(s));
-    });
-    if (!upcoming.children.length) upcoming.innerHTML = "<li class='empty'></li>";
-    if (upcoming.querySelector(".empty")) upcoming.querySelector(".empty").textContent = i18n.none;
+    state.upcoming.forEach(function (s) { upcoming.appendChild(renderSituation(s)); });
+    state.issued.forEach(function (s) { issued.appendChild(renderSituation(s)); });
+    if (!upcoming.children.length) {
+      var empty = document.createElement("li");
+      empty.className = "empty";
+      empty.textContent = i18n.none;
+      upcoming.appendChild(empty);
+    }
+    renderCounts();
+    renderOverdue();
+    renderMore();
     var log = root.querySelector("[data-bind=log]");
     log.textContent = "";
     state.log.forEach(function (entry) {
@@ -114,6 +124,55 @@
       });
       comm.appendChild(table);
     }
+  }
+
+  /* The rest of the scenario as numbers; each count is a [data-count] (a dotted path). */
+  function renderCounts() {
+    root.querySelectorAll("[data-count]").forEach(function (el) {
+      var value = el.dataset.count.split(".").reduce(function (o, k) { return o ? o[k] : undefined; }, state.counts);
+      el.textContent = value === undefined ? "" : value;
+    });
+  }
+
+  function renderOverdue() {
+    var list = root.querySelector("[data-bind=overdue]");
+    list.textContent = "";
+    state.overdue_bodies.forEach(function (b) {
+      var li = document.createElement("li");
+      li.dataset.body = b.body;
+      li.setAttribute("data-testid", "overdue-body");
+      var a = document.createElement("a");
+      a.href = b.console_url;
+      a.textContent = b.name;
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(": " + b.count + " · " + i18n.since + " " + S.time(b.oldest_due)));
+      list.appendChild(li);
+    });
+    if (!list.children.length) {
+      var li = document.createElement("li");
+      li.className = "empty muted";
+      li.textContent = i18n.none;
+      list.appendChild(li);
+    }
+  }
+
+  /* "N more: see the situation list" under each bounded list. */
+  function renderMore() {
+    root.querySelectorAll("[data-more]").forEach(function (el) {
+      var n = state.more[el.dataset.more] || 0;
+      el.hidden = !n;
+      el.textContent = "";
+      if (!n) return;
+      var text = (el.dataset.link ? i18n.more : i18n.moreBodies).replace("{n}", n);
+      if (el.dataset.link) {
+        var a = document.createElement("a");
+        a.href = state.links[el.dataset.link];
+        a.textContent = text;
+        el.appendChild(a);
+      } else {
+        el.textContent = text;
+      }
+    });
   }
 
   function showError(message) {
