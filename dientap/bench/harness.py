@@ -169,6 +169,7 @@ class Bench:
             with connection.cursor() as cursor:
                 cursor.execute("SHOW max_connections")
                 self.result["machine"]["pg_max_connections"] = int(cursor.fetchone()[0])
+            self.step("analyze", generator.analyze)
         servers = []
 
         def start(name):
@@ -206,7 +207,7 @@ class Bench:
         return self.result
 
     def step(self, name: str, fn) -> None:
-        if name[0] not in self.only and name not in ("profile", "server"):
+        if name[0] not in self.only and name not in ("profile", "server", "analyze"):
             return
         started = time.monotonic()
         self.log(f"[{name}] …")

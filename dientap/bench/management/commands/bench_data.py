@@ -33,6 +33,7 @@ class Command(BaseCommand):
             generator.generate(options["size"], options["seed"], progress_stream=sys.stderr)
         except generator.GenerationError as exc:
             raise CommandError(str(exc)) from exc
+        generator.analyze()
         counts = generator.row_counts()
         self.stdout.write(f"bench dataset '{options['size']}' (seed {options['seed']}) "
                           f"generated in {time.monotonic() - started:.1f} s")
