@@ -1,4 +1,5 @@
-"""The load process of the benchmark: plain HTTP over loopback, standard library only.
+"""The load process of the benchmark: plain HTTP over loopback, standard library only (plus
+uvloop's event loop for the thousand consoles when it is installed, as it is with the server).
 
 Run as ``python -m dientap.bench.load`` with a JSON job on stdin; prints a JSON result on
 stdout. It never imports Django: it is a separate client, like a browser.
@@ -222,7 +223,12 @@ def main() -> None:
     elif kind == "pages":
         result = pages(job["base"], job["cookies"], job["urls"], job["warmup"], job["repeat"])
     elif kind == "fanout":
-        result = asyncio.run(fanout(job))
+        try:
+            import uvloop
+        except ImportError:
+            result = asyncio.run(fanout(job))
+        else:
+            result = uvloop.run(fanout(job))
     else:
         raise SystemExit(f"unknown job {kind}")
     json.dump(result, sys.stdout)

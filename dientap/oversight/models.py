@@ -173,6 +173,9 @@ class Observation(ExerciseChild):
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
         ordering = ["-observed_at", "-id"]
+        # The list's order within an exercise: a page is a short index range, not a sort.
+        indexes = [models.Index(fields=["exercise", "-observed_at", "-id"],
+                                name="observation_newest")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
@@ -311,6 +314,8 @@ class CorrectiveAction(ExerciseChild):
         verbose_name = _("corrective action")
         verbose_name_plural = _("corrective actions")
         ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["exercise", "due_date", "id"],
+                                name="action_by_due_date")]
 
     def __str__(self):
         return self.title[:120]

@@ -4,13 +4,17 @@ The dashboard is built from a fixed number of aggregate queries (pinned in the t
 query count does not grow with the number of bodies, documents, actions or rounds.
 """
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from dientap.conferences.models import Attendance, CompositionEntry, Holding
+from dientap.core.paging import PER_PAGE
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.documents import selectors as documents
 from dientap.documents.models import Document, DocumentVersion
@@ -41,10 +45,13 @@ def _pct(done, total):
 
 def observation_list(user, exercise, *, holding=None, body=None, kind: str = "",
                      round=None) -> QuerySet[Observation]:  # noqa: A002
+    """The observations the user may see, newest first, with what each row shows (its
+    subject, round and author) joined in: no query per row."""
     qs = (Observation.objects.restrict(user, VIEW).filter(exercise=exercise)
           .select_related("author", "body", "round", "holding", "holding__conference",
                           "holding__round", "agenda_item", "document_version",
-                          "document_version__document")
+                          "document_version__document", "delivery", "delivery__situation",
+                          "delivery__body")
           .order_by("-observed_at", "-id"))
     if holding is not None:
         qs = qs.filter(holding=holding)
@@ -57,18 +64,85 @@ def observation_list(user, exercise, *, holding=None, body=None, kind: str = "",
     return qs
 
 
-def observation_feed(user, exercise, *, holding=None, limit=100) -> list[dict]:
-    """The observations a live page shows, as JSON (the page re-renders from it)."""
-    rows = []
-    for o in observation_list(user, exercise, holding=holding)[:limit]:
-        rows.append({
-            "id": o.pk, "kind": o.kind, "kind_label": str(o.get_kind_display()),
-            "text": o.text, "about": str(o.subject) if o.subject else "",
-            "at": timezone.localtime(o.observed_at).strftime("%d/%m/%Y %H:%M"),
-            "scenario_time": o.scenario_time, "author": str(o.author or ""),
-            "photo": bool(o.photo_sha256),
-        })
-    return rows
+# A page of the observation list (and its live feed) is read in three short queries: the ids
+# of the page (scoped, filtered, newest first: an index range), then those rows with their
+# author and common subjects (holding, agenda item, body), then the rarer subjects (document
+# version, situation delivery) of the same rows. Only the columns shown are read. A page deep
+# in the list costs what the first one does, and no query has more than six joins to plan.
+_ROW_FIELDS = (
+    "kind", "text", "observed_at", "scenario_time", "photo_sha256", "document_version_id",
+    "delivery_id", "author__username", "author__first_name", "author__last_name",
+    "body__name", "body__short_name", "agenda_item__content",
+    "holding__conference__title", "holding__round__kind", "holding__round__number",
+)
+_RARE_SUBJECT_FIELDS = (
+    "document_version__number", "document_version__document__title",
+    "document_version__document__doc_type",
+    "delivery__situation__code", "delivery__body__name", "delivery__body__short_name",
+)
+
+
+def observation_ids(user, exercise, *, holding=None, body=None, kind: str = ""):
+    """The ids of the observation list (scoped, filtered, newest first): what a page slices."""
+    return observation_list(user, exercise, holding=holding, body=body, kind=kind).select_related(
+        None).values_list("pk", flat=True)
+
+
+def observations_by_id(ids) -> list[Observation]:
+    """The observations of a page (``ids``, already scoped, in their order), with what a row
+    shows: at most two queries whatever the page."""
+    ids = list(ids)
+    rows = {o.pk: o for o in Observation.objects.filter(pk__in=ids).select_related(
+        "author", "body", "agenda_item", "holding__conference", "holding__round").only(
+        *_ROW_FIELDS)}
+    rare = Observation.objects.filter(pk__in=ids).filter(
+        Q(document_version__isnull=False) | Q(delivery__isnull=False)).select_related(
+        "document_version__document", "delivery__situation", "delivery__body").only(
+        *_RARE_SUBJECT_FIELDS)
+    for o in rare if rows else ():
+        row = rows[o.pk]
+        row.document_version, row.delivery = o.document_version, o.delivery
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def observation_holdings(user, exercise) -> QuerySet[Holding]:
+    """The holdings the observation list can be filtered by."""
+    return (Holding.objects.restrict(user, VIEW).filter(conference__exercise=exercise)
+            .select_related("conference", "round"))
+
+
+def holding_options(holdings: QuerySet[Holding]) -> list[tuple[int, str]]:
+    """(id, "conference title · round") of each holding, in one narrow query: a filter's
+    options, without a model instance per option."""
+    rounds: dict[tuple, str] = {}
+    options = []
+    for pk, title, kind, number in holdings.values_list(
+            "pk", "conference__title", "round__kind", "round__number"):
+        if (kind, number) not in rounds:
+            rounds[kind, number] = str(Round(kind=kind, number=number))
+        options.append((pk, f"{Truncator(title).chars(60)} · {rounds[kind, number]}"))
+    return options
+
+
+def observation_row(o: Observation) -> dict:
+    """One row of the observation list as shown, the same for the page and its live feed."""
+    return {
+        "id": o.pk, "kind": o.kind, "kind_label": str(o.get_kind_display()),
+        "text": o.text, "about": str(o.subject) if o.subject else "",
+        "at": timezone.localtime(o.observed_at).strftime("%d/%m/%Y %H:%M"),
+        "scenario_time": o.scenario_time, "author": str(o.author or ""),
+        "photo": bool(o.photo_sha256),
+        "photo_url": reverse("oversight:observation_photo", args=[o.pk])
+        if o.photo_sha256 else "",
+    }
+
+
+def observation_feed(user, exercise, *, holding=None, body=None, kind: str = "",
+                     limit=PER_PAGE) -> list[dict]:
+    """The first page of the observation list as JSON: the live page re-renders its first
+    page from it when an observation is recorded (never the whole list)."""
+    return [observation_row(o) for o in observations_by_id(observation_ids(
+        user, exercise, holding=holding, body=body, kind=kind)[:limit])]
 
 
 def observation_choices(user, exercise) -> dict:
@@ -120,14 +194,22 @@ def exercise_bodies(exercise) -> QuerySet[Body]:
             .order_by("sort_order", "name"))
 
 
+def body_options(bodies: QuerySet[Body]) -> list[tuple[int, str]]:
+    """(id, short name or name) of each body, in one narrow query: a filter's options,
+    without a model instance per option."""
+    return [(pk, short_name or name)
+            for pk, short_name, name in bodies.values_list("pk", "short_name", "name")]
+
+
 # --- corrective actions -----------------------------------------------------------------------
 
 def action_list(user, exercise, *, body=None, status: str = "", overdue: bool = False,
                 round=None, blocking: bool = False) -> QuerySet[CorrectiveAction]:  # noqa: A002
+    """The corrective actions the user may see, by due date, with what each row shows
+    (owner body, round, where it was raised again from) joined in."""
     qs = (CorrectiveAction.objects.restrict(user, VIEW).filter(exercise=exercise)
           .select_related("owner_body", "round", "raised_again_from",
                           "raised_again_from__round")
-          .annotate(again_count=Count("raised_again", distinct=True))
           .order_by("due_date", "id"))
     if body is not None:
         qs = qs.filter(owner_body=body)
@@ -142,6 +224,31 @@ def action_list(user, exercise, *, body=None, status: str = "", overdue: bool = 
     if blocking:
         qs = qs.filter(blocking=True)
     return qs
+
+
+_ACTION_ROW_FIELDS = (
+    "exercise_id", "title", "due_date", "blocking", "status",
+    "owner_body__name", "owner_body__short_name", "round__kind", "round__number",
+    "raised_again_from__round__kind", "raised_again_from__round__number",
+)
+
+
+def action_rows(user, exercise, **filters) -> QuerySet[CorrectiveAction]:
+    """The action list as its page shows it: only the columns shown (no details, notes or
+    dates of work), so a page of 50 reads 50 narrow rows. The export reads ``action_list``."""
+    return action_list(user, exercise, **filters).only(*_ACTION_ROW_FIELDS)
+
+
+def flag_raised_again(actions) -> list[CorrectiveAction]:
+    """The given actions (a page), each with ``raised_again_later``: whether a later round
+    raised it again. One query for the page's ids, not a count over the whole list."""
+    actions = list(actions)
+    again = set(CorrectiveAction.objects.filter(
+        raised_again_from__in=[a.pk for a in actions]).values_list(
+        "raised_again_from_id", flat=True))
+    for a in actions:
+        a.raised_again_later = a.pk in again
+    return actions
 
 
 def action_get_qs():
@@ -226,16 +333,16 @@ def score_list(user, exercise, *, round=None, body=None) -> QuerySet[Score]:  # 
     return qs
 
 
-def aggregates(user, exercise) -> dict:
-    """Average points (and count) per body, per round and per criterion; and the matrix
-    criterion × body. Points are the scale level's points (Giỏi 4 … Không đạt 1)."""
+def aggregates(user, exercise, *, cells: bool = True) -> dict:
+    """Average points (and count) per body, per round and per criterion; and (``cells``) the
+    matrix criterion × body. Points are the scale level's points (Giỏi 4 … Không đạt 1)."""
     scores = Score.objects.restrict(user, VIEW).filter(criterion__exercise=exercise)
 
     def group(*fields):
         return list(scores.values(*fields).annotate(avg=Avg("level__points"), n=Count("id"))
                     .order_by(*fields))
 
-    cells = group("criterion_id", "body_id")
+    cells = group("criterion_id", "body_id") if cells else []
     by_body = group("body_id", "body__short_name", "body__name", "body__sort_order")
     by_round = group("round_id", "round__start_date")
     by_criterion = group("criterion_id", "criterion__title", "criterion__position")
@@ -283,17 +390,42 @@ def _bar(value, maximum) -> str:
     return f"{max(0.0, min(100.0, 100 * value / maximum)):.1f}"
 
 
+def _fold(rows, key: str, fields: tuple) -> dict:
+    """Rows grouped by several columns, summed per ``key``: {key value: {field: sum}}."""
+    out: dict = {}
+    for r in rows:
+        x = out.setdefault(r[key], {key: r[key], **dict.fromkeys(fields, 0)})
+        for f in fields:
+            x[f] += r[f]
+    return out
+
+
+def _age_q(today, low: int, high: int | None) -> Q:
+    """Raised between ``low`` and ``high`` days ago (local dates; no upper bound: None)."""
+    def midnight(day):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    q = Q(created_at__lt=midnight(today - dt.timedelta(days=low - 1)))
+    if high is not None:
+        q &= Q(created_at__gte=midnight(today - dt.timedelta(days=high)))
+    return q
+
+
 def dashboard(user, exercise) -> dict:
+    """The exercise's readiness in figures: twelve aggregate queries whatever its size (each
+    count is the database's; Python only adds up rows grouped by two columns)."""
     today = timezone.localdate()
     # 1. documents: the documents' own summary, scoped (counts only, never titles).
     docs = documents.overview_summary(user, exercise)
-    # 2. facilities and support conditions.
-    facilities = list(
+    # 2. facilities and support conditions, per body and per round (one query).
+    checks = list(
         ChecklistItem.objects.restrict(user, VIEW).filter(exercise=exercise)
-        .values("owner_body_id")
+        .values("owner_body_id", "round_id")
         .annotate(total=Count("id"), ready=Count("id", filter=Q(status="ready")),
                   overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status="ready")))
         .order_by())
+    facilities = list(_fold(checks, "owner_body_id", ("total", "ready", "overdue")).values())
+    per_round_checks = _fold(checks, "round_id", ("total", "ready"))
     # 3–4. attendance vs prescribed composition in the holdings held so far.
     held = Holding.objects.restrict(user, VIEW).filter(
         conference__exercise=exercise).exclude(state=Holding.State.SCHEDULED)
@@ -306,38 +438,41 @@ def dashboard(user, exercise) -> dict:
         status__in=["present", "late"])
         .values(b=Coalesce("entry__body_id", "entry__post__body_id"))
         .annotate(n=Count("id")).order_by())
-    # 5. corrective actions per body.
-    actions = CorrectiveAction.objects.restrict(user, VIEW).filter(exercise=exercise)
-    per_body_actions = list(
-        actions.values("owner_body_id")
-        .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN)),
-                  overdue=Count("id", filter=Q(status__in=OPEN, due_date__lt=today)),
+    # 5–7. corrective actions per body, per round, and the open ones by age (days since
+    # raised) with the overdue ones in each bucket: one query grouped by body and round.
+    is_open, late = Q(status__in=OPEN), Q(status__in=OPEN, due_date__lt=today)
+    ages = {}
+    for i, (low, high) in enumerate(AGE_BUCKETS):
+        age = _age_q(today, low, high)
+        ages[f"age{i}"] = Count("id", filter=is_open & age)
+        ages[f"age{i}_overdue"] = Count("id", filter=late & age)
+    grouped = list(
+        CorrectiveAction.objects.restrict(user, VIEW).filter(exercise=exercise)
+        .values("owner_body_id", "round_id")
+        .annotate(total=Count("id"), open=Count("id", filter=is_open),
+                  overdue=Count("id", filter=late),
                   verified=Count("id", filter=Q(status=S.VERIFIED)),
-                  done=Count("id", filter=Q(status=S.DONE)))
+                  done=Count("id", filter=Q(status=S.DONE)), **ages)
         .order_by())
-    # 6. over time: per round.
-    per_round_actions = {r["round_id"]: r for r in actions.values("round_id").annotate(
-        raised=Count("id"), fixed=Count("id", filter=Q(status__in=FIXED)),
-        open=Count("id", filter=Q(status__in=OPEN))).order_by()}
-    per_round_checks = {r["round_id"]: r for r in ChecklistItem.objects.restrict(user, VIEW)
-                        .filter(exercise=exercise).values("round_id")
-                        .annotate(total=Count("id"), ready=Count("id", filter=Q(status="ready")))
-                        .order_by()}
-    per_round_scores = {r["round_id"]: r for r in Score.objects.restrict(user, VIEW)
-                        .filter(criterion__exercise=exercise).values("round_id")
-                        .annotate(avg=Avg("level__points"), n=Count("id")).order_by()}
-    # 7. open actions by age (days since raised), with the overdue ones in each bucket.
-    open_rows = list(actions.filter(status__in=OPEN).values_list("created_at", "due_date"))
-    # 8. rounds, 9. bodies, 10–11. evaluation.
+    per_body_actions = list(_fold(grouped, "owner_body_id", (
+        "total", "open", "overdue", "verified", "done")).values())
+    per_round_actions = {k: {"raised": r["total"], "fixed": r["done"] + r["verified"],
+                             "open": r["open"]}
+                         for k, r in _fold(grouped, "round_id", (
+                             "total", "open", "verified", "done")).items()}
+    by_age = {name: sum(r[name] for r in grouped) for name in ages}
+    # 8. rounds, 9. bodies, 10–11. evaluation (its per-round figures serve the chart too).
     round_list = list(exercise.rounds.select_related("readiness").order_by("start_date", "id"))
-    evaluation = aggregates(user, exercise)
+    evaluation = aggregates(user, exercise, cells=False)
+    per_round_scores = {r["round_id"]: r for r in evaluation["by_round"]}
     budget_totals = BudgetLine.objects.restrict(user, VIEW).filter(exercise=exercise).aggregate(
         planned=Coalesce(Sum("planned"), 0), actual=Coalesce(Sum("actual"), 0))
 
     body_ids = ({r["owner_body_id"] for r in docs["rows"]} | {r["owner_body_id"]
                 for r in facilities} | {r["b"] for r in seats if r["b"]}
                 | {r["owner_body_id"] for r in per_body_actions})
-    bodies = {b.pk: b for b in Body.objects.filter(pk__in=body_ids)}
+    bodies = {b.pk: b for b in Body.objects.filter(pk__in=body_ids).only(
+        "name", "short_name", "sort_order")}
     rows: dict[int, dict] = {}
 
     def row(body_id):
@@ -373,16 +508,9 @@ def dashboard(user, exercise) -> dict:
         for key in ("docs", "fac", "att", "actions"):
             x[f"{key}_w"] = _bar(x[f"{key}_pct"], 100)
 
-    buckets = []
-    for low, high in AGE_BUCKETS:
-        buckets.append({"low": low, "high": high, "n": 0, "overdue": 0})
-    for created_at, due in open_rows:
-        age = (today - timezone.localtime(created_at).date()).days
-        for b in buckets:
-            if age >= b["low"] and (b["high"] is None or age <= b["high"]):
-                b["n"] += 1
-                b["overdue"] += due < today
-                break
+    buckets = [{"low": low, "high": high, "n": by_age[f"age{i}"],
+                "overdue": by_age[f"age{i}_overdue"]}
+               for i, (low, high) in enumerate(AGE_BUCKETS)]
     top = max([b["n"] for b in buckets] + [1])
     for b in buckets:
         b["w"] = _bar(b["n"], top)

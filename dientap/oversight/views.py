@@ -1,5 +1,7 @@
 """Views parse input and call the services; reads come from the selectors (scoped)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -7,12 +9,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dientap.conferences.models import Holding
 from dientap.core.audit import entries_for
+from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.views import ServiceFormView, get_scoped, post_service_action
 from dientap.documents.models import Comment, DocumentVersion
@@ -112,35 +116,55 @@ class ObserveView(OversightMixin, ServiceFormView):
         return ctx
 
 
-@login_required
-def observations(request, pk):
-    exercise = get_exercise(request.user, pk)
-    _require_overseer(request.user, exercise)
-    holdings = Holding.objects.restrict(request.user).filter(
-        conference__exercise=exercise).select_related("conference", "round")
-    holding = _pick(Holding, holdings, request.GET.get("holding"))
+def _observation_filters(request, exercise) -> dict:
+    """The observation list's filters from the query string (the page, its pager and feed)."""
+    holdings = selectors.observation_holdings(request.user, exercise)
     kind = request.GET.get("kind", "")
     if kind not in Observation.Kind.values:
         kind = ""
-    body = _pick(Body, selectors.exercise_bodies(exercise), request.GET.get("body"))
-    items = selectors.observation_list(request.user, exercise, holding=holding, body=body,
-                                       kind=kind)
+    return {
+        "holdings": holdings,
+        "holding": _pick(Holding, holdings, request.GET.get("holding")),
+        "kind": kind,
+        "body": _pick(Body, selectors.exercise_bodies(exercise), request.GET.get("body")),
+    }
+
+
+@login_required
+def observations(request, pk):
+    """The exercise's observations, newest first, a page at a time (the live feed refreshes
+    the first page)."""
+    exercise = get_exercise(request.user, pk)
+    _require_overseer(request.user, exercise)
+    f = _observation_filters(request, exercise)
+    page = page_of(request, selectors.observation_ids(
+        request.user, exercise, holding=f["holding"], body=f["body"], kind=f["kind"]))
+    # The page's rows only (one query), as the live feed gives them: no work per row left
+    # to the template.
+    page.object_list = [selectors.observation_row(o)
+                        for o in selectors.observations_by_id(page.object_list)]
+    # The live feed reloads the first page with the same filters; later pages stay as shown.
+    filters = {"holding": f["holding"].pk if f["holding"] else "", "kind": f["kind"],
+               "body": f["body"].pk if f["body"] else ""}
     return render(request, "oversight/observations.html", {
-        "exercise": exercise, "observations": items, "holding": holding, "holdings": holdings,
-        "kind": kind, "kinds": Observation.Kind.choices, "body": body,
-        "feed": selectors.observation_feed(request.user, exercise, holding=holding),
+        "exercise": exercise, "is_overseer": True, "page": page, "holding": f["holding"],
+        "kind": f["kind"], "body": f["body"], "kinds": Observation.Kind.choices,
+        "holding_options": selectors.holding_options(f["holdings"]),
+        "feed_query": urlencode({k: v for k, v in filters.items() if v}),
+        "live": page.number == 1,
         "can_raise": can_change(request.user, exercise),
+        "raise_url": reverse("oversight:action_create", args=[exercise.pk]) + "?observation=",
     })
 
 
 @login_required
 def observation_feed(request, pk):
+    """The first page of the (filtered) observation list as JSON, for the live page."""
     exercise = get_exercise(request.user, pk)
     _require_overseer(request.user, exercise)
-    holding = _pick(Holding, Holding.objects.restrict(request.user).filter(
-        conference__exercise=exercise), request.GET.get("holding"))
+    f = _observation_filters(request, exercise)
     return JsonResponse({"observations": selectors.observation_feed(
-        request.user, exercise, holding=holding)})
+        request.user, exercise, holding=f["holding"], body=f["body"], kind=f["kind"])})
 
 
 @login_required
@@ -163,17 +187,44 @@ def actions(request, pk):
     status = request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
     blocking = request.GET.get("blocking") == "1"
-    items = list(selectors.action_list(request.user, exercise, body=body, status=status,
-                                       overdue=overdue, round=rnd, blocking=blocking))
-    today = timezone.localdate()
-    for a in items:
-        a.overdue = a.is_overdue(today)
+    page = page_of(request, selectors.action_rows(
+        request.user, exercise, body=body, status=status, overdue=overdue, round=rnd,
+        blocking=blocking))
+    # The page's rows only (one query for them, one for which were raised again later), as
+    # shown: no work per row left to the template.
+    today, rounds = timezone.localdate(), {}
+    page.object_list = [_action_row(a, today, rounds)
+                        for a in selectors.flag_raised_again(page)]
     return render(request, "oversight/actions.html", {
-        "exercise": exercise, "actions": items, "bodies": bodies, "body": body,
+        "exercise": exercise, "page": page, "body_options": selectors.body_options(bodies),
+        "body": body,
         "round": rnd, "rounds": exercise.rounds.all(), "status": status, "overdue": overdue,
         "blocking": blocking, "statuses": CorrectiveAction.Status.choices,
         "can_change": can_change(request.user, exercise),
     })
+
+
+def _action_row(a: CorrectiveAction, today, rounds: dict) -> dict:
+    """One row of the corrective-action list as shown (round labels made once per round)."""
+    def label(rnd):
+        if rnd is None:
+            return ""
+        if rnd.pk not in rounds:
+            rounds[rnd.pk] = str(rnd)
+        return rounds[rnd.pk]
+
+    again = a.raised_again_from
+    return {
+        "pk": a.pk, "status": a.status, "status_label": a.get_status_display(),
+        "overdue": a.is_overdue(today), "blocking": a.blocking,
+        "url": reverse("oversight:action", args=[a.pk]),
+        "title": Truncator(a.title).chars(140) if len(a.title) > 140 else a.title,
+        "owner": a.owner_body.short_name or a.owner_body.name,
+        "round": label(a.round) or "—", "due": a.due_date.strftime("%d/%m/%Y"),
+        "again_url": reverse("oversight:action", args=[again.pk]) if again else "",
+        "again_round": label(again.round) if again else "",
+        "raised_again_later": a.raised_again_later,
+    }
 
 
 class ActionCreateView(OversightMixin, ServiceFormView):
@@ -598,9 +649,17 @@ class BudgetLineEditView(ServiceFormView):
 def dashboard(request, pk):
     exercise = get_exercise(request.user, pk)
     data = selectors.dashboard(request.user, exercise)
+    first_round = data["over_time"][0]["round"] if data["over_time"] else None
+    # The addresses the readiness table links every row to, reversed once (not per row).
+    urls = {
+        "register": reverse("documents:register", args=[exercise.pk]),
+        "checks": reverse("oversight:checks", args=[exercise.pk]),
+        "actions": reverse("oversight:actions", args=[exercise.pk]),
+        "gaps": reverse("conferences:round_gaps", args=[exercise.pk, first_round.pk])
+        if first_round else "",
+    }
     return render(request, "oversight/dashboard.html", {
-        "exercise": exercise, **data,
-        "first_round": data["over_time"][0]["round"] if data["over_time"] else None,
+        "exercise": exercise, **data, "first_round": first_round, "urls": urls,
     })
 
 

@@ -9,7 +9,7 @@ from dientap.demo.seed import DEMO_ACCOUNTS
 from dientap.organizations.models import Body
 from dientap.oversight.models import CorrectiveAction, Observation
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, LIVE_MS
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -116,3 +116,43 @@ def test_observation_to_verified_corrective_action(browser, asgi_server, demo):
     for ctx in (org_ctx, obs_ctx, oc_ctx, ub_ctx):
         ctx.close()
     assert org_outside == obs_outside == oc_outside == ub_outside == []
+
+
+def test_the_observation_list_is_live_on_its_first_page(browser, asgi_server, demo):
+    """A paginated list (issue 9): page 1 shows a new observation at the top without a
+    reload, fetching one page (not the whole list); later pages are not live."""
+    from dientap.accounts.models import User
+    from dientap.core.paging import PER_PAGE
+    from dientap.oversight import services
+
+    server = asgi_server()
+    exercise = demo
+    holding = exercise.conferences.get(body__name="Ban Chấp hành Đảng bộ tỉnh").holdings.get(
+        round__number=1, round__kind="rehearsal")
+    observer = User.objects.get(username="theodoi")
+    older = holding.starts_at
+    for i in range(PER_PAGE + 5):  # two pages at least
+        services.observation_create(exercise, acting_user=observer, kind="strength",
+                                    text=f"Ghi nhận trước đó {i}", holding=holding,
+                                    observed_at=older)
+    ctx, org, outside = session(browser, server, "bantochuc", {"width": 1280, "height": 900})
+    url = f"/exercises/{exercise.pk}/observations/"
+    with org.expect_response(lambda r: f"/exercises/{exercise.pk}/events/" in r.url):
+        org.goto(url)  # … and its live stream is open
+    rows = org.locator("[data-testid=observation]")
+    expect(rows).to_have_count(PER_PAGE)
+    expect(org.locator("nav.pager [rel=next]")).to_be_visible()
+
+    with org.expect_response(lambda r: "/observations/feed/" in r.url,
+                             timeout=LIVE_MS) as feed:
+        new = services.observation_create(exercise, acting_user=observer, kind="shortcoming",
+                                          text="Chưa bố trí lực lượng dự bị", holding=holding)
+    assert len(feed.value.json()["observations"]) == PER_PAGE  # one page, not the list
+    expect(rows.first).to_have_attribute("data-observation", str(new.pk), timeout=LIVE_MS)
+    expect(rows.first).to_contain_text("Chưa bố trí lực lượng dự bị")
+    expect(rows).to_have_count(PER_PAGE)
+
+    org.goto(url + "?page=2")
+    expect(org.locator("#observations")).to_have_attribute("data-static", "1")
+    ctx.close()
+    assert outside == []

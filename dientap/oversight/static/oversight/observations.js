@@ -1,5 +1,7 @@
 /* Observations of an exercise (or of one holding), live: an "observation.created" event
- * carries ids only; the page then fetches the list this user may see and re-renders it. */
+ * carries ids only; the first page of the list then fetches its rows as this user may see
+ * them (the feed: one page, with the page's filters, never the whole list) and re-renders.
+ * Later pages (data-static) are not live. */
 (function () {
   "use strict";
   var root = document.getElementById("observations");
@@ -32,6 +34,16 @@
       li.querySelector(".at").textContent = o.at;
       li.querySelector(".scenario").textContent = o.scenario_time ? " · " + o.scenario_time : "";
       li.querySelector(".author").textContent = o.author;
+      if (o.photo_url) {
+        var link = document.createElement("a");
+        link.href = o.photo_url;
+        var img = document.createElement("img");
+        img.className = "thumb";
+        img.src = o.photo_url;
+        img.alt = i18n.photo || "";
+        link.appendChild(img);
+        li.appendChild(link);
+      }
       if (raise) {
         var a = document.createElement("a");
         a.className = "small";
