@@ -14,17 +14,27 @@ def _setup_django():
 
 def _check_database() -> None:
     """Exit with one clear line when the database cannot be reached."""
-    from django.db import connection
+    import copy
+
+    from django.db import DEFAULT_DB_ALIAS, connections
     from django.db.utils import Error
 
+    connection = connections[DEFAULT_DB_ALIAS]
+    # One direct connection, not through the connection pool: the pool would retry (and log
+    # each try) for its whole timeout before giving up.
+    settings_dict = copy.deepcopy(connection.settings_dict)
+    settings_dict.get("OPTIONS", {}).pop("pool", None)
+    probe = connection.__class__(settings_dict, DEFAULT_DB_ALIAS)
     try:
-        connection.ensure_connection()
+        probe.ensure_connection()
     except Error as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         settings_db = connection.settings_dict
         where = settings_db.get("HOST") or settings_db.get("NAME")
         sys.stderr.write(f"dientap: cannot connect to the database ({where}): {reason}\n")
         sys.exit(2)
+    finally:
+        probe.close()
 
 
 def _migrate() -> None:
