@@ -3,14 +3,17 @@
 import difflib
 import re
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from dientap.conferences.models import Conference
 from dientap.core.audit import entries_for
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.text import fold
+from dientap.organizations.models import Body
 
 from . import output, storage
 from .models import AccessLog, Comment, Document, DocumentVersion
@@ -24,17 +27,31 @@ def is_overdue(document: Document, today=None) -> bool:
                 and document.status not in DONE)
 
 
+def _count_per_document(rows: QuerySet):
+    """The number of `rows` of each document, as a correlated subquery (0 when none).
+
+    A subquery rather than ``Count`` over joins: no GROUP BY over the whole register, and the
+    paginator's ``COUNT(*)`` leaves it out (an unused annotation), so that counting the
+    register's rows stays one cheap query."""
+    return Coalesce(Subquery(
+        rows.filter(document=OuterRef("pk")).order_by().values("document")
+        .annotate(n=Count("pk")).values("n")), 0)
+
+
 def document_list(user, exercise, *, status: str = "", body=None, conference=None,
                   q: str = "") -> QuerySet[Document]:
+    """The register (filtered), in its order: the page shows it a page at a time, the .xlsx
+    export holds all of it."""
     qs = (
         Document.objects.restrict(user, VIEW)
         .filter(exercise=exercise)
         .select_related("owner_body", "drafter")
-        .prefetch_related("conferences")
+        .prefetch_related(Prefetch("conferences", queryset=Conference.objects.only(
+            "id", "title", "sort_order").order_by("sort_order", "id")))
         .annotate(
-            version_count=Count("versions", distinct=True),
-            open_comment_count=Count("comments", filter=~Q(comments__state="closed"),
-                                     distinct=True),
+            version_count=_count_per_document(DocumentVersion.objects.all()),
+            open_comment_count=_count_per_document(
+                Comment.objects.exclude(state=Comment.State.CLOSED)),
         )
         .order_by("owner_body__sort_order", "owner_body__name", "due_date", "id")
     )
@@ -48,6 +65,18 @@ def document_list(user, exercise, *, status: str = "", body=None, conference=Non
     if q:
         qs = qs.filter(title__icontains=q)
     return qs
+
+
+def conferences_of(document_ids) -> dict[int, list[tuple[int, str]]]:
+    """{document id: [(conference id, title) …]} in the conferences' order, in one query of
+    plain values (the register page's "Used in" column)."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    rows = (Document.conferences.through.objects.filter(document_id__in=document_ids)
+            .order_by("conference__sort_order", "conference_id")
+            .values_list("document_id", "conference_id", "conference__title"))
+    for document_id, conference_id, title in rows:
+        out.setdefault(document_id, []).append((conference_id, title))
+    return out
 
 
 def document_get(user, pk, action: str = VIEW) -> Document:
@@ -185,57 +214,100 @@ def _status_label(value):
 
 # ---- readiness ---------------------------------------------------------------------------
 
-def readiness_matrix(user, exercise, *, round=None, conference=None) -> dict:  # noqa: A002
-    """Bodies (rows) × their documents (coloured by status), with overdue ones marked."""
-    qs = (Document.objects.restrict(user, VIEW).filter(exercise=exercise)
-          .select_related("owner_body")
-          .order_by("owner_body__sort_order", "owner_body__name", "due_date", "id"))
+def readiness_documents(user, exercise, *, round=None,  # noqa: A002
+                        conference=None) -> QuerySet[Document]:
+    """The documents the readiness matrix counts: the user's, of one round or conference."""
+    qs = Document.objects.restrict(user, VIEW).filter(exercise=exercise)
     link = Document.conferences.through.objects
     if conference is not None:
         qs = qs.filter(pk__in=link.filter(conference=conference).values("document_id"))
     if round is not None:
         qs = qs.filter(pk__in=link.filter(conference__holdings__round=round)
                        .values("document_id"))
-    today = timezone.localdate()
-    rows: dict[int, dict] = {}
-    statuses = {s.value: 0 for s in Document.Status}
-    for document in qs:
-        row = rows.setdefault(document.owner_body_id, {
-            "body": document.owner_body, "documents": [], "total": 0, "done": 0,
-            "overdue": 0})
-        document.overdue = is_overdue(document, today)
+    return qs
+
+
+def _overdue_q(today) -> Q:
+    """As ``is_overdue``, in SQL."""
+    return Q(due_date__lt=today) & ~Q(status__in=DONE)
+
+
+def readiness_totals(documents: QuerySet[Document], today=None) -> dict:
+    """The matrix's figures over all its documents, in one aggregate query: required
+    documents done (approved or issued) of all required, overdue ones, and a count per status."""
+    today = today or timezone.localdate()
+    figures = documents.order_by().aggregate(
+        total=Count("pk", filter=Q(is_required=True)),
+        done=Count("pk", filter=Q(is_required=True, status__in=DONE)),
+        overdue=Count("pk", filter=_overdue_q(today)),
+        **{f"status_{s.value}": Count("pk", filter=Q(status=s.value))
+           for s in Document.Status},
+    )
+    return {
+        "total": figures["total"], "done": figures["done"],
+        "percent": _percent(figures["done"], figures["total"]),
+        "overdue": figures["overdue"],
+        "statuses": [(s, figures[f"status_{s.value}"]) for s in Document.Status],
+    }
+
+
+def readiness_bodies(documents: QuerySet[Document]) -> QuerySet:
+    """The matrix's rows: the bodies owning its documents, in their order (a page at a time
+    on the page)."""
+    return (Body.objects.filter(pk__in=documents.values("owner_body_id"))
+            .order_by("sort_order", "name", "id").only("id", "name", "short_name"))
+
+
+MATRIX_FIELDS = ("id", "owner_body_id", "title", "doc_type", "status", "due_date", "is_required")
+
+
+def readiness_rows(documents: QuerySet[Document], bodies, today=None) -> list[dict]:
+    """One row per body of `bodies` (in that order): its documents (plain dicts of
+    ``MATRIX_FIELDS`` and ``overdue``, coloured by status on the page) and the share of its
+    required ones done. One query whatever the number of rows."""
+    today = today or timezone.localdate()
+    rows = {body.pk: {"body": body, "documents": [], "total": 0, "done": 0, "overdue": 0}
+            for body in bodies}
+    for document in (documents.filter(owner_body_id__in=list(rows))
+                     .order_by("due_date", "id").values(*MATRIX_FIELDS)):
+        row = rows[document["owner_body_id"]]
+        done = document["status"] in DONE
+        document["overdue"] = overdue = bool(
+            document["due_date"] and document["due_date"] < today and not done)
         row["documents"].append(document)
-        statuses[document.status] += 1
-        if document.is_required:
+        if document["is_required"]:
             row["total"] += 1
-            row["done"] += document.status in DONE
-        row["overdue"] += document.overdue
+            row["done"] += done
+        row["overdue"] += overdue
     for row in rows.values():
         row["percent"] = _percent(row["done"], row["total"])
-    total = sum(r["total"] for r in rows.values())
-    done = sum(r["done"] for r in rows.values())
-    return {
-        "rows": list(rows.values()),
-        "total": total, "done": done, "percent": _percent(done, total),
-        "overdue": sum(r["overdue"] for r in rows.values()),
-        "statuses": [(Document.Status(k), n) for k, n in statuses.items()],
-    }
+    return list(rows.values())
+
+
+def readiness_matrix(user, exercise, *, round=None, conference=None) -> dict:  # noqa: A002
+    """Bodies (rows) × their documents (coloured by status), with overdue ones marked: the
+    whole matrix at once (the API); the page shows its rows a page at a time."""
+    documents = readiness_documents(user, exercise, round=round, conference=conference)
+    today = timezone.localdate()
+    return {"rows": readiness_rows(documents, readiness_bodies(documents), today),
+            **readiness_totals(documents, today)}
 
 
 def _percent(done: int, total: int) -> int | None:
     return round(100 * done / total) if total else None
 
 
-def overview_summary(user, exercise) -> dict:
-    """% of required documents approved (or issued), per owning body and overall."""
+def overview_summary(user, exercise, *, behind: int = 5) -> dict:
+    """% of required documents approved (or issued), overall, and the `behind` bodies furthest
+    behind (most overdue, then least done): the overview's summary; the readiness matrix has
+    every body. One query."""
     rows = list(
         Document.objects.restrict(user, VIEW)
         .filter(exercise=exercise, is_required=True)
         .values("owner_body_id", "owner_body__name", "owner_body__short_name",
                 "owner_body__sort_order")
         .annotate(total=Count("id"), done=Count("id", filter=Q(status__in=DONE)),
-                  overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())
-                                & ~Q(status__in=DONE)))
+                  overdue=Count("id", filter=_overdue_q(timezone.localdate())))
         .order_by("owner_body__sort_order", "owner_body__name")
     )
     for row in rows:
@@ -243,8 +315,11 @@ def overview_summary(user, exercise) -> dict:
         row["percent"] = _percent(row["done"], row["total"])
     total = sum(r["total"] for r in rows)
     done = sum(r["done"] for r in rows)
-    return {"rows": rows, "total": total, "done": done, "percent": _percent(done, total),
-            "overdue": sum(r["overdue"] for r in rows)}
+    lagging = sorted((r for r in rows if r["done"] < r["total"]),
+                     key=lambda r: (-r["overdue"], r["done"] / r["total"]))
+    return {"rows": rows, "behind": lagging[:behind], "body_count": len(rows),
+            "behind_count": len(lagging), "total": total, "done": done,
+            "percent": _percent(done, total), "overdue": sum(r["overdue"] for r in rows)}
 
 
 # ---- the register of classified documents ------------------------------------------------

@@ -6,22 +6,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dientap.conferences.models import Conference
+from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.views import ServiceFormView, post_service_action
 from dientap.exercises import selectors as exercise_selectors
 from dientap.exercises.models import Round
-from dientap.exercises.views import ExerciseMixin, get_exercise
+from dientap.exercises.views import ExerciseMixin, get_exercise, url_maker
 from dientap.organizations.models import Body
 
 from . import selectors, services
@@ -35,7 +41,7 @@ from .forms import (
     UploadForm,
     WriteForm,
 )
-from .models import Comment, Document, DocumentVersion
+from .models import Comment, DocType, Document, DocumentVersion
 
 
 def get_document(user, pk, action=VIEW) -> Document:
@@ -85,8 +91,54 @@ def _attachment(data: bytes, name: str, content_type: str, *, private: bool) -> 
 
 # ---- the register ------------------------------------------------------------------------
 
+# The columns a register row shows (the rows are wide: the signature block, the issuer …).
+REGISTER_PAGE_FIELDS = (
+    "title", "doc_type", "status", "due_date", "classification", "urgency", "number",
+    "format_family", "issuer_code", "owner_body__name", "owner_body__short_name",
+    "drafter__full_name",
+)
+
+
+def _register_page_rows(documents) -> list[Document]:
+    """The documents of one register page, with what their row shows computed once (labels
+    from one dict, links without a ``reverse`` each)."""
+    today = timezone.localdate()
+    types = {value: str(label) for value, label in DocType.choices}
+    statuses = {value: str(label) for value, label in Document.Status.choices}
+    document_url, conference_url = url_maker("documents:detail"), url_maker(
+        "conferences:detail")
+    rows = list(documents)
+    conferences = selectors.conferences_of([d.pk for d in rows])
+    for d in rows:
+        d.overdue = selectors.is_overdue(d, today)
+        d.url = document_url(d.pk)
+        d.type_label = types.get(d.doc_type, d.doc_type)
+        d.status_label = statuses.get(d.status, d.status)
+        d.due_label = date_format(d.due_date, "SHORT_DATE_FORMAT") if d.due_date else ""
+        d.conference_links = [(conference_url(pk), _truncate(title, 60))
+                              for pk, title in conferences.get(d.pk, ())]
+    return rows
+
+
+def _truncate(text: str, length: int) -> str:
+    """As the ``truncatechars`` filter, without its per-character work (a title is plain)."""
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
+# A body's name as str(body) gives it: the short name when it has one.
+BODY_LABEL = Coalesce(NullIf("short_name", Value("")), "name")
+
+
+def _options(qs, selected, label="name", length=70):
+    """(pk, label, selected) of a filter's choices: plain tuples, no model per option."""
+    chosen = selected.pk if selected is not None else None
+    return [(pk, _truncate(text, length), pk == chosen)
+            for pk, text in qs.values_list("pk", label)]
+
+
 @login_required
 def register(request, pk):
+    """The register, a page at a time (filters kept across pages; the .xlsx holds it all)."""
     exercise = get_exercise(request.user, pk)
     status = request.GET.get("status", "")
     if status not in Document.Status.values:
@@ -96,16 +148,16 @@ def register(request, pk):
     conferences = Conference.objects.restrict(request.user, VIEW).filter(exercise=exercise)
     body = _choice(Body, bodies, request.GET.get("body"))
     conference = _choice(Conference, conferences, request.GET.get("conference"))
-    documents = list(selectors.document_list(request.user, exercise, status=status, body=body,
-                                             conference=conference,
-                                             q=request.GET.get("q", "").strip()))
-    today = timezone.localdate()
-    for d in documents:
-        d.overdue = selectors.is_overdue(d, today)
+    page = page_of(request, selectors.document_list(
+        request.user, exercise, status=status, body=body, conference=conference,
+        q=request.GET.get("q", "").strip()).only(*REGISTER_PAGE_FIELDS).prefetch_related(None))
     return render(request, "documents/register.html", {
-        "exercise": exercise, "documents": documents, "status": status,
-        "statuses": Document.Status.choices, "bodies": bodies, "body": body,
-        "conferences": conferences, "conference": conference,
+        "exercise": exercise, "page": page,
+        "rows": _register_page_rows(page.object_list),
+        "status": status, "statuses": Document.Status.choices,
+        "body_options": _options(bodies.annotate(label=BODY_LABEL), body, "label"),
+        "conference_options": _options(conferences.order_by("sort_order", "id"), conference,
+                                       "title"),
         "q": request.GET.get("q", ""),
         "can_change": exercise_selectors.can_change(request.user, exercise),
     })
@@ -143,17 +195,53 @@ class SeedView(ExerciseMixin, ServiceFormView):
 
 @login_required
 def matrix(request, pk):
+    """The readiness matrix: its figures over every document, its rows (bodies) a page at a
+    time."""
     exercise = get_exercise(request.user, pk)
-    rounds = Round.objects.restrict(request.user, VIEW).filter(exercise=exercise)
+    rounds = Round.objects.restrict(request.user, VIEW).filter(exercise=exercise).order_by(
+        "start_date", "id")
     conferences = Conference.objects.restrict(request.user, VIEW).filter(exercise=exercise)
     rnd = _choice(Round, rounds, request.GET.get("round"))
     conference = _choice(Conference, conferences, request.GET.get("conference"))
+    documents = selectors.readiness_documents(request.user, exercise, round=rnd,
+                                              conference=conference)
+    today = timezone.localdate()
+    page = page_of(request, selectors.readiness_bodies(documents))
+    rows = selectors.readiness_rows(documents, page.object_list, today)
+    _matrix_chips(rows)
     return render(request, "documents/matrix.html", {
-        "exercise": exercise, "rounds": rounds, "round": rnd, "conferences": conferences,
-        "conference": conference,
-        "matrix": selectors.readiness_matrix(request.user, exercise, round=rnd,
-                                             conference=conference),
+        "exercise": exercise, "rounds": rounds, "round": rnd,
+        "conference_options": _options(conferences.order_by("sort_order", "id"), conference,
+                                       "title"),
+        "page": page, "rows": rows, "matrix": selectors.readiness_totals(documents, today),
     })
+
+
+def _matrix_chips(rows) -> None:
+    """Each row's chips (one per document: coloured by status, "!" when overdue, the type,
+    status and due date in the tooltip) as one piece of HTML: a national register puts a few
+    hundred chips on a page, too many for a template lookup per chip and attribute."""
+    types = {value: str(label) for value, label in DocType.choices}
+    statuses = {value: str(label) for value, label in Document.Status.choices}
+    document_url = url_maker("documents:detail")
+    due = _("due")
+    flag = mark_safe('<span class="flag">!</span> ')  # noqa: S308 - a constant
+    due_labels: dict = {}  # the documents of a register share a few due dates
+    for row in rows:
+        chips = []
+        for d in row["documents"]:
+            kind = types.get(d["doc_type"], d["doc_type"])
+            hint = f"{kind}: {d['title']} · {statuses.get(d['status'], d['status'])}"
+            if d["due_date"]:
+                if d["due_date"] not in due_labels:
+                    due_labels[d["due_date"]] = date_format(d["due_date"], "SHORT_DATE_FORMAT")
+                hint += f" · {due} {due_labels[d['due_date']]}"
+            chips.append((
+                f"doc-{d['status']} is-overdue" if d["overdue"] else f"doc-{d['status']}",
+                document_url(d["id"]), hint, flag if d["overdue"] else "",
+                f"{kind}: {_truncate(d['title'], 40)}"))
+        row["chips"] = format_html_join(
+            "", '<a class="chip {}" href="{}" title="{}">{}{}</a>', chips)
 
 
 REGISTER_COLUMNS = [

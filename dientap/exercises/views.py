@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,6 +39,14 @@ from .models import (
 )
 
 
+def url_maker(name: str):
+    """pk -> ``reverse(name, args=[pk])``, with one ``reverse`` for a whole list: the pages
+    under an exercise link every row (a national exercise lists dozens to hundreds)."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def get_exercise(user, pk, action=VIEW) -> Exercise:
     """404 when the exercise is hidden; 403 when visible but not changeable."""
     return get_scoped(Exercise.objects.select_related("area", "area__level"), user, pk, action)
@@ -56,10 +66,22 @@ def exercise_list(request):
     })
 
 
+# The overview shows each round's first conferences; the calendar lists all of them.
+OVERVIEW_HOLDINGS = 5
+
+
 @login_required
 def exercise_detail(request, pk):
     exercise = get_exercise(request.user, pk)
-    rounds = selectors.rounds_with_holdings(exercise)
+    rounds = selectors.rounds_summary(exercise, first=OVERVIEW_HOLDINGS)
+    conference_url, runsheet_url, attendance_url = (url_maker(name) for name in (
+        "conferences:detail", "conferences:runsheet", "conferences:attendance"))
+    for holding in (h for r in rounds for h in r.first_holdings):
+        holding.conference_url = conference_url(holding.conference_id)
+        holding.runsheet_url = runsheet_url(holding.pk)
+        holding.attendance_url = attendance_url(holding.pk)
+        holding.when = (f"{date_format(localtime(holding.starts_at), 'SHORT_DATETIME_FORMAT')}"
+                        f"–{localtime(holding.ends_at):%H:%M}")
     return render(request, "exercises/overview.html", {
         "exercise": exercise,
         "committees": selectors.committees(exercise),

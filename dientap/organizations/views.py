@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dientap.core.audit import entries_for
+from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.views import ServiceFormView, get_scoped, post_service_action
 from dientap.exercises.models import CommitteeMember, Exercise, FrameParticipant
@@ -16,8 +17,6 @@ from dientap.exercises.models import CommitteeMember, Exercise, FrameParticipant
 from . import selectors, services
 from .forms import BodyForm, PersonForm, PostForm
 from .models import Body, Person, Post
-
-PAGE_SIZE = 200
 
 
 def scoped_get(model, user, pk, action=VIEW):
@@ -27,9 +26,9 @@ def scoped_get(model, user, pk, action=VIEW):
 @login_required
 def person_list(request):
     query = request.GET.get("q", "").strip()
-    people = selectors.person_list(request.user, query=query)[:PAGE_SIZE]
+    page = page_of(request, selectors.person_list(request.user, query=query))
     return render(request, "organizations/person_list.html", {
-        "people": people, "q": query,
+        "page": page, "people": page.object_list, "q": query,
         "can_create": request.user.has_perm("organizations.add_person"),
     })
 
@@ -57,9 +56,10 @@ def body_list(request):
     kind = request.GET.get("kind", "")
     if kind not in Body.Kind.values:
         kind = ""
-    bodies = selectors.body_list(request.user, query=query, kind=kind)[:PAGE_SIZE]
+    page = page_of(request, selectors.body_list(request.user, query=query, kind=kind))
     return render(request, "organizations/body_list.html", {
-        "bodies": bodies, "q": query, "kind": kind, "kinds": Body.Kind.choices,
+        "page": page, "bodies": page.object_list, "q": query, "kind": kind,
+        "kinds": Body.Kind.choices,
         "can_create": request.user.has_perm("organizations.add_body"),
     })
 

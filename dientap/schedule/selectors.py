@@ -46,13 +46,15 @@ def body_holdings(user, body) -> QuerySet[Holding]:
 
 def default_day(user, exercise: Exercise) -> dt.date:
     """The day a calendar opens on: the next holding's, else the first round's."""
-    upcoming = exercise_holdings(user, exercise, start=timezone.now()).first()
+    tz = timezone.get_default_timezone()
+    upcoming = (exercise_holdings(user, exercise, start=timezone.now())
+                .values_list("starts_at", flat=True).first())
     if upcoming is not None:
-        return timezone.localtime(upcoming.starts_at, timezone.get_default_timezone()).date()
-    first_round = exercise_rounds(user, exercise).first()
+        return timezone.localtime(upcoming, tz).date()
+    first_round = exercise_rounds(user, exercise).values_list("start_date", flat=True).first()
     if first_round is not None:
-        return first_round.start_date
-    first = exercise_holdings(user, exercise).first()
+        return first_round
+    first = exercise_holdings(user, exercise).values_list("starts_at", flat=True).first()
     if first is not None:
-        return timezone.localtime(first.starts_at, timezone.get_default_timezone()).date()
+        return timezone.localtime(first, tz).date()
     return exercise.start_date

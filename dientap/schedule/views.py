@@ -9,13 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dientap.core.views import post_service_action
-from dientap.exercises.views import get_exercise
+from dientap.exercises.views import get_exercise, url_maker
 from dientap.organizations.models import Body
 from dientap.organizations.views import scoped_get
 
@@ -50,6 +51,36 @@ def _feed_links(request, url_name: str, pk) -> dict:
     }
 
 
+def _label(holdings, grid, tz) -> None:
+    """What each holding shows (its conference's link, its day and times, local) computed once
+    per holding, for the grid and the list: a week of a national exercise holds dozens."""
+    conference_url = url_maker("conferences:detail")
+    weekdays: dict = {}
+    for h in holdings:
+        start, end = h.starts_at.astimezone(tz), h.ends_at.astimezone(tz)
+        if start.date() not in weekdays:
+            weekdays[start.date()] = date_format(start, "l")
+        h.url = conference_url(h.conference_id)
+        h.day_label = f"{weekdays[start.date()]}, {start:%d/%m/%Y}"
+        h.time_label = (f"{start:%H:%M}–{end:%H:%M}" if start.date() == end.date()
+                        else f"{start:%H:%M}–{end:%d/%m/%Y} {end:%H:%M}")
+    for column in grid["days"]:
+        for seg in column.segments:
+            h, c = seg.holding, seg.holding.conference
+            times = f"{seg.start:%H:%M}–{seg.end:%H:%M}"
+            seg.time_label = (("… " if seg.continues_before else "") + times
+                              + (" …" if seg.continues_after else ""))
+            seg.hint = " · ".join(filter(None, [f"{times} {c.title}", str(c.body), h.place]))
+
+
+# What the week and day pages show of a conference held: when, where, the body, the round.
+CALENDAR_HOLDING_FIELDS = (
+    "conference_id", "round_id", "starts_at", "ends_at", "location", "conference__title",
+    "conference__location", "conference__body__name", "conference__body__short_name",
+    "round__kind", "round__number",
+)
+
+
 @login_required
 def exercise_calendar(request, pk):
     user = request.user
@@ -66,13 +97,16 @@ def exercise_calendar(request, pk):
     tz = timezone.get_default_timezone()
     start = dt.datetime.combine(days[0], dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    holdings = list(selectors.exercise_holdings(user, exercise, start, end))
+    holdings = list(selectors.exercise_holdings(user, exercise, start, end)
+                    .select_related(None).select_related("conference__body", "round")
+                    .only(*CALENDAR_HOLDING_FIELDS))
     rounds = selectors.exercise_rounds(user, exercise, days[0], days[-1])
     today = timezone.localdate(timezone=tz)
     step = dt.timedelta(days=count)
     grid = layout.build(days, holdings, rounds, tz, today=today)
     for column in grid["days"]:
         column.url = _calendar_url(pk, "day", column.date)
+    _label(holdings, grid, tz)
     return render(request, "schedule/exercise_calendar.html", {
         "exercise": exercise,
         "view": view,

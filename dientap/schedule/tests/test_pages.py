@@ -177,3 +177,22 @@ def test_rotate_button_replaces_the_token_and_returns(organizer, world, cal):
     response = organizer.post(reverse("schedule:token_rotate"), {"next": "https://evil.example/"})
     assert response.url == reverse("exercises:list")
     assert organizer.get(reverse("schedule:token_rotate")).status_code == 405
+
+
+def test_holding_past_midnight_is_labelled_on_the_grid_and_in_the_list(organizer, world, cal):
+    """The times, days, links and tooltips each holding shows are computed once per holding
+    (not per template lookup): the same text as before, in local time."""
+    night = conf_services.conference_create(world.tq23, acting_user=None, body=world.bchqs,
+                                            title="Trực ban đêm", location="Sở chỉ huy")
+    conf_services.holding_create(night, acting_user=None, round=cal.r1,
+                                 starts_at=at(dt.date(2023, 9, 19), 22),
+                                 ends_at=at(dt.date(2023, 9, 20), 2))
+    html = main_html(calendar(organizer, world.tq23, view="week", date="19/09/2023"))
+    link = f'<a href="{night.get_absolute_url()}">Trực ban đêm</a>'
+    assert link in html  # in the list
+    assert "22:00–20/09/2023 02:00" in html  # the list: the end on another day
+    assert ", 19/09/2023</td>" in html
+    # The grid: two segments, marked as continuing, with their tooltip.
+    assert "22:00–00:00 …" in html and "… 00:00–02:00" in html
+    assert 'title="22:00–00:00 Trực ban đêm · Bộ CHQS tỉnh · Sở chỉ huy"' in html
+    assert html.count(f'class="cal-title" href="{night.get_absolute_url()}"') == 2
