@@ -212,10 +212,20 @@ class Delivery(ExerciseChild):
 
     @classmethod
     def scope_filter(cls, user, action):
-        visible = Q(situation__in=Situation.objects.restrict(user, VIEW))
+        # The situation's own VIEW rule (Situation.scope_filter), written on the joined
+        # situation rather than as `situation__in=` every situation the user may see: that
+        # subquery made PostgreSQL build the set over all exercises before narrowing to one.
+        staff = Q(situation__exercise__in=_staff_exercises(user))
+        who = staff
+        if user.body_id:
+            who |= Q(situation__status=Situation.Status.ISSUED) & Q(
+                situation_id__in=Situation.receiving_bodies.through.objects
+                .filter(body_id=user.body_id).values("situation_id"))
+        visible = (Q(situation__exercise__in=Exercise.objects.restrict(user, VIEW)) & who
+                   & Q(situation__classification__lte=user.clearance))
         own = Q(body_id=user.body_id) if user.body_id else Q(pk__in=[])
         if action == VIEW:
-            return visible & (Q(situation__exercise__in=_staff_exercises(user)) | own)
+            return visible & (staff | own)
         return visible & own
 
 
