@@ -1,5 +1,28 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+
+def option_tags(choices, selected=None) -> SafeString:
+    """The ``<option>`` elements of (value, label) pairs, ``selected`` marked, escaped: one
+    join instead of a template (or the form renderer) per option — a province's filters list
+    a hundred bodies and more, at a tenth of a millisecond each through templates."""
+    chosen = "" if selected in (None, "") else str(selected)
+    return mark_safe("".join(  # noqa: S308 - every value and label is escaped here
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+        f"{escape(label)}</option>" for value, label in choices))
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written out directly with ``option_tags`` (flat choices only)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        return mark_safe(  # noqa: S308 - name escaped, attributes by flatatt, options above
+            f'<select name="{escape(name)}"{flatatt(attrs)}>'
+            f"{option_tags(self.choices, value)}</select>")
 
 
 class DateInput(forms.DateInput):
