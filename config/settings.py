@@ -120,6 +120,16 @@ TEMPLATES = [
             ],
         },
     },
+    # The rows of the long lists (fifty situations, documents, observations … a page):
+    # Jinja2 compiles a template to Python and renders such a loop about seven times faster
+    # than the Django template language. Pages stay Django templates and include their rows
+    # with {% rows "app/x_rows.jinja" %} (core.templatetags.rows); see core/jinja.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "dientap.core.jinja.environment"},
+    },
 ]
 
 DATABASES = {

@@ -16,7 +16,8 @@ def can_operate(user, holding: Holding) -> bool:
         getattr(conference.chair_post, "person_id", None),
         getattr(conference.secretary_post, "person_id", None),
     }:
-        return Holding.objects.restrict(user, VIEW).filter(pk=holding.pk).exists()
+        return Holding.objects.restrict(user, VIEW, exercise=conference.exercise_id).filter(
+            pk=holding.pk).exists()
     return can_change(user, conference.exercise)
 
 
@@ -125,7 +126,7 @@ def _gaps(holding: Holding, rows: list[dict]) -> dict:
 
 
 def round_gap_report(user, rnd) -> list[dict]:
-    holdings = (Holding.objects.restrict(user, VIEW).filter(round=rnd)
+    holdings = (Holding.objects.restrict(user, VIEW, exercise=rnd.exercise_id).filter(round=rnd)
                 .select_related("conference", "conference__body", "round")
                 .order_by("starts_at"))
     return gap_reports(holdings)

@@ -3,7 +3,7 @@ import time
 
 from django.conf import settings
 
-from .context import new_request_id, reset_request_id, set_request_id
+from .context import close_memo, new_request_id, open_memo, reset_request_id, set_request_id
 
 request_log = logging.getLogger("dientap.request")
 
@@ -12,7 +12,8 @@ class RequestIdMiddleware:
     """Tag every request with an id; audit rows written during it carry the same id.
 
     Also writes the request log: one line per request (method, path, status, duration, user
-    id, request id) to the `dientap.request` logger, JSON by default (core.logging).
+    id, request id) to the `dientap.request` logger, JSON by default (core.logging), and
+    holds the request's memo (core.context.memoised) for as long as the request runs.
     """
 
     def __init__(self, get_response):
@@ -21,12 +22,14 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request.id = new_request_id()
         token = set_request_id(request.id)
+        memo = open_memo()
         started = time.monotonic()
         status = 500
         try:
             response = self.get_response(request)
             status = response.status_code
         finally:
+            close_memo(memo)
             reset_request_id(token)
             _log_request(request, status, time.monotonic() - started)
         response["X-Request-ID"] = request.id

@@ -38,15 +38,19 @@ def healthz(request):
     return JsonResponse(state, status=200 if ok else 503)
 
 
-def get_scoped(queryset, user, pk, action: str = VIEW):
+def get_scoped(queryset, user, pk, action: str = VIEW, *, exercise=None):
     """The object if `user` may see it, else 404 (the same as a missing one, so nothing leaks);
-    with action=CHANGE, 403 when it is visible but not changeable by the user."""
+    with action=CHANGE, 403 when it is visible but not changeable by the user. ``exercise``:
+    the object's exercise when known (scoping.restrict narrowed to it)."""
     model = queryset.model
     try:
-        obj = queryset.restrict(user, VIEW).get(pk=pk)
+        if exercise is not None:
+            exercise = int(exercise)
+        obj = queryset.restrict(user, VIEW, exercise=exercise).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if action != VIEW and not model.objects.restrict(user, action).filter(pk=obj.pk).exists():
+    if action != VIEW and not model.objects.restrict(user, action, exercise=exercise).filter(
+            pk=obj.pk).exists():
         raise PermissionDenied
     return obj
 

@@ -273,13 +273,13 @@ class DocumentViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyViewSet):
             raise ValidationError({"exercise": [_("Unknown exercise.")]})
         rnd = conference = None
         if "round" in query.validated_data:
-            rnd = Round.objects.restrict(user, VIEW).filter(
-                exercise=exercise, pk=query.validated_data["round"]).first()
+            rnd = Round.objects.restrict(user, VIEW, exercise=exercise).filter(
+                pk=query.validated_data["round"]).first()
             if rnd is None:
                 raise ValidationError({"round": [_("Unknown round.")]})
         if "conference" in query.validated_data:
-            conference = Conference.objects.restrict(user, VIEW).filter(
-                exercise=exercise, pk=query.validated_data["conference"]).first()
+            conference = Conference.objects.restrict(user, VIEW, exercise=exercise).filter(
+                pk=query.validated_data["conference"]).first()
             if conference is None:
                 raise ValidationError({"conference": [_("Unknown conference.")]})
         matrix = selectors.readiness_matrix(user, exercise, round=rnd, conference=conference)

@@ -27,9 +27,9 @@ class DocumentForm(ServiceModelForm):
         self.fields["recipients"].queryset = Body.objects.restrict(self.user, VIEW)
         self.fields["drafter"].queryset = Person.objects.restrict(self.user, VIEW)
         self.fields["conferences"].queryset = Conference.objects.restrict(
-            self.user, VIEW).filter(exercise=exercise)
+            self.user, VIEW, exercise=exercise)
         self.fields["content_items"].queryset = ContentItem.objects.restrict(
-            self.user, VIEW).filter(issue__phase__exercise=exercise)
+            self.user, VIEW, exercise=exercise)
         family = self.fields["format_family"]
         family.required = False
         family.choices = [("", _("From the owning body")), *FormatFamily.choices]

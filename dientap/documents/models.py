@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dientap.accounts.models import Clearance
 from dientap.core.scoping import VIEW, RestrictedQuerySet
+from dientap.exercises import access
 from dientap.exercises.models import Exercise, ExerciseChild, Membership
 
 
@@ -212,20 +213,15 @@ class Document(ExerciseChild):
         ``restrict``). To change: Organizing Committee staff and directors of the exercise,
         and the owning body's members, among those who may see it.
         """
-        visible_exercises = Exercise.objects.restrict(user, VIEW)
-        organizer_of = Membership.objects.filter(
-            user=user, role=Membership.Role.ORGANIZER).values("exercise_id")
-        need_to_know = Q(exercise__in=organizer_of)
+        need_to_know = access.role_q(user, "exercise", [Membership.Role.ORGANIZER])
         if user.body_id:
             need_to_know |= Q(pk__in=cls.recipients.through.objects.filter(
                 body_id=user.body_id).values("document_id"))
         cleared = Q(classification__lte=user.clearance) & need_to_know
-        q = Q(exercise__in=visible_exercises) & (Q(classification=Clearance.NONE) | cleared)
+        q = access.visible_q(user, "exercise") & (Q(classification=Clearance.NONE) | cleared)
         if action == VIEW:
             return q
-        managing = Membership.objects.filter(
-            user=user, role__in=Membership.MANAGING_ROLES).values("exercise_id")
-        may_change = Q(exercise__in=managing)
+        may_change = access.role_q(user, "exercise", Membership.MANAGING_ROLES)
         if user.body_id:
             may_change |= Q(owner_body_id=user.body_id)
         return q & may_change

@@ -43,8 +43,7 @@ def document_list(user, exercise, *, status: str = "", body=None, conference=Non
     """The register (filtered), in its order: the page shows it a page at a time, the .xlsx
     export holds all of it."""
     qs = (
-        Document.objects.restrict(user, VIEW)
-        .filter(exercise=exercise)
+        Document.objects.restrict(user, VIEW, exercise=exercise)
         .select_related("owner_body", "drafter")
         .prefetch_related(Prefetch("conferences", queryset=Conference.objects.only(
             "id", "title", "sort_order").order_by("sort_order", "id")))
@@ -90,7 +89,8 @@ def document_get(user, pk, action: str = VIEW) -> Document:
 
 
 def can_change(user, document: Document) -> bool:
-    return Document.objects.restrict(user, CHANGE).filter(pk=document.pk).exists()
+    return Document.objects.restrict(user, CHANGE, exercise=document.exercise_id).filter(
+        pk=document.pk).exists()
 
 
 def versions(document: Document) -> QuerySet[DocumentVersion]:
@@ -217,7 +217,7 @@ def _status_label(value):
 def readiness_documents(user, exercise, *, round=None,  # noqa: A002
                         conference=None) -> QuerySet[Document]:
     """The documents the readiness matrix counts: the user's, of one round or conference."""
-    qs = Document.objects.restrict(user, VIEW).filter(exercise=exercise)
+    qs = Document.objects.restrict(user, VIEW, exercise=exercise)
     link = Document.conferences.through.objects
     if conference is not None:
         qs = qs.filter(pk__in=link.filter(conference=conference).values("document_id"))
@@ -302,8 +302,7 @@ def overview_summary(user, exercise, *, behind: int = 5) -> dict:
     behind (most overdue, then least done): the overview's summary; the readiness matrix has
     every body. One query."""
     rows = list(
-        Document.objects.restrict(user, VIEW)
-        .filter(exercise=exercise, is_required=True)
+        Document.objects.restrict(user, VIEW, exercise=exercise).filter(is_required=True)
         .values("owner_body_id", "owner_body__name", "owner_body__short_name",
                 "owner_body__sort_order")
         .annotate(total=Count("id"), done=Count("id", filter=Q(status__in=DONE)),
@@ -326,8 +325,7 @@ def overview_summary(user, exercise, *, behind: int = 5) -> dict:
 
 def secret_register(user, exercise, *, direction: str = "issued") -> QuerySet[Document]:
     """Classified documents the user sees: issued by their body, or received by it."""
-    qs = (Document.objects.restrict(user, VIEW)
-          .filter(exercise=exercise, classification__gt=0)
+    qs = (Document.objects.restrict(user, VIEW, exercise=exercise).filter(classification__gt=0)
           .select_related("owner_body", "drafter")
           .prefetch_related("recipients",
                             Prefetch("access_log",

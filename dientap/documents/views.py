@@ -145,7 +145,7 @@ def register(request, pk):
         status = ""
     bodies = Body.objects.restrict(request.user, VIEW).filter(
         pk__in=Document.objects.filter(exercise=exercise).values("owner_body_id"))
-    conferences = Conference.objects.restrict(request.user, VIEW).filter(exercise=exercise)
+    conferences = Conference.objects.restrict(request.user, VIEW, exercise=exercise)
     body = _choice(Body, bodies, request.GET.get("body"))
     conference = _choice(Conference, conferences, request.GET.get("conference"))
     page = page_of(request, selectors.document_list(
@@ -198,9 +198,9 @@ def matrix(request, pk):
     """The readiness matrix: its figures over every document, its rows (bodies) a page at a
     time."""
     exercise = get_exercise(request.user, pk)
-    rounds = Round.objects.restrict(request.user, VIEW).filter(exercise=exercise).order_by(
+    rounds = Round.objects.restrict(request.user, VIEW, exercise=exercise).order_by(
         "start_date", "id")
-    conferences = Conference.objects.restrict(request.user, VIEW).filter(exercise=exercise)
+    conferences = Conference.objects.restrict(request.user, VIEW, exercise=exercise)
     rnd = _choice(Round, rounds, request.GET.get("round"))
     conference = _choice(Conference, conferences, request.GET.get("conference"))
     documents = selectors.readiness_documents(request.user, exercise, round=rnd,

@@ -6,3 +6,8 @@ class ExercisesConfig(AppConfig):
     name = "dientap.exercises"
     label = "exercises"
     verbose_name = _("Exercises")
+
+    def ready(self):
+        from . import access
+
+        access.connect_signals()

@@ -70,8 +70,15 @@ class Exercise(BaseModel):
     def level(self):
         return self.area.level
 
+    exercise_path = "pk"  # restrict(..., exercise=x) on exercises: that one
+
     @classmethod
     def scope_filter(cls, user, action):
+        from . import access
+
+        decided = access.exercise_rule(user, action)  # one exercise: from the standing
+        if decided is not None:
+            return decided
         if action == VIEW:
             q = Q(pk__in=Membership.objects.filter(user=user).values("exercise_id"))
             if user.body_id:
@@ -97,7 +104,11 @@ class ExerciseChild(BaseModel):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return Q(**{f"{cls.exercise_path}__in": Exercise.objects.restrict(user, action)})
+        from . import access
+
+        if action == VIEW:
+            return access.visible_q(user, cls.exercise_path)
+        return access.role_q(user, cls.exercise_path, Membership.MANAGING_ROLES)
 
 
 class Membership(ExerciseChild):

@@ -6,6 +6,7 @@ from django.db.models.functions import RowNumber
 from dientap.conferences.models import Holding
 from dientap.core.scoping import CHANGE, VIEW
 
+from . import access
 from .models import (
     Committee,
     CommitteeMember,
@@ -26,7 +27,7 @@ def exercise_list(user, *, status: str = "") -> QuerySet[Exercise]:
 
 
 def can_change(user, exercise: Exercise) -> bool:
-    return Exercise.objects.restrict(user, CHANGE).filter(pk=exercise.pk).exists()
+    return access.may(user, exercise, CHANGE)
 
 
 def committees(exercise: Exercise) -> QuerySet[Committee]:
@@ -107,5 +108,4 @@ def structure_tree(exercise: Exercise):
 
 
 def user_roles(user, exercise: Exercise) -> list[Membership.Role]:
-    roles = Membership.objects.filter(exercise=exercise, user=user).values_list("role", flat=True)
-    return [Membership.Role(r) for r in roles]
+    return [Membership.Role(r) for r in sorted(access.roles_in(user, exercise))]

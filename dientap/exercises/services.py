@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from dientap.core import services
 from dientap.core.scoping import CHANGE
 
+from . import access
 from .models import (
     Committee,
     CommitteeMember,
@@ -30,7 +31,7 @@ def require_change(user, exercise: Exercise) -> None:
     """Only Organizing Committee staff and directors of the exercise (or admins) change it."""
     if user is None:
         return  # system changes (demo loader, migrations)
-    if not Exercise.objects.restrict(user, CHANGE).filter(pk=exercise.pk).exists():
+    if not access.may(user, exercise, CHANGE):
         raise PermissionDenied(_("You may not change this exercise."))
 
 

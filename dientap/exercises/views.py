@@ -49,7 +49,8 @@ def url_maker(name: str):
 
 def get_exercise(user, pk, action=VIEW) -> Exercise:
     """404 when the exercise is hidden; 403 when visible but not changeable."""
-    return get_scoped(Exercise.objects.select_related("area", "area__level"), user, pk, action)
+    return get_scoped(Exercise.objects.select_related("area", "area__level"), user, pk, action,
+                      exercise=pk)
 
 
 @login_required

@@ -152,17 +152,16 @@ def attendance(request, exercise) -> Sheet:
         Column("Người dự thay", width=24), Column("Chức vụ người dự thay", width=24),
         Column("Số phút đến muộn", "integer", 10), Column("Ghi chú", width=30),
     ]
-    holdings = (Holding.objects.restrict(request.user, VIEW)
-                .filter(conference__exercise=exercise)
+    holdings = (Holding.objects.restrict(request.user, VIEW, exercise=exercise)
                 .select_related("conference", "round").order_by("starts_at", "id"))
     filters = []
-    rounds = Round.objects.restrict(request.user, VIEW).filter(exercise=exercise)
+    rounds = Round.objects.restrict(request.user, VIEW, exercise=exercise)
     rnd = _pick(rounds, request.GET.get("round"))
     if rnd is not None:
         holdings = holdings.filter(round=rnd)
         filters.append(_filter("Vòng", rnd))
-    holding = _pick(Holding.objects.restrict(request.user, VIEW)
-                    .filter(conference__exercise=exercise), request.GET.get("holding"))
+    holding = _pick(Holding.objects.restrict(request.user, VIEW, exercise=exercise),
+                    request.GET.get("holding"))
     if holding is not None:
         holdings = holdings.filter(pk=holding.pk)
         filters.append(_filter("Hội nghị", holding))
@@ -211,7 +210,7 @@ def documents(request, exercise) -> Sheet:
     body = _pick(bodies, get.get("body"))
     if body is not None:
         filters.append(_filter("Cơ quan", body.name))
-    conference = _pick(Conference.objects.restrict(user, VIEW).filter(exercise=exercise),
+    conference = _pick(Conference.objects.restrict(user, VIEW, exercise=exercise),
                        get.get("conference"))
     if conference is not None:
         filters.append(_filter("Hội nghị", conference.title))
@@ -292,7 +291,7 @@ def observations(request, exercise) -> Sheet:
     if not oversight_services.is_overseer(user, exercise):
         raise PermissionDenied
     filters = []
-    holding = _pick(Holding.objects.restrict(user).filter(conference__exercise=exercise)
+    holding = _pick(Holding.objects.restrict(user, exercise=exercise)
                     .select_related("conference", "round"), get.get("holding"))
     if holding is not None:
         filters.append(_filter("Hội nghị", holding))

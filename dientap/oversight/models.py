@@ -19,41 +19,40 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dientap.core.scoping import VIEW
+from dientap.exercises import access
 from dientap.exercises.models import Exercise, ExerciseChild, Membership
 
 OVERSIGHT_ROLES = (Membership.Role.ORGANIZER, Membership.Role.DIRECTOR,
                    Membership.Role.OBSERVER, Membership.Role.INSPECTOR)
 
 
+def overseen_q(user, path: str = "exercise") -> Q:
+    """Rows of the exercises the user oversees: by role, or as an inspector of an area above
+    them."""
+    return access.role_q(user, path, OVERSIGHT_ROLES, inspector=True)
+
+
+def managed_q(user, path: str = "exercise") -> Q:
+    return access.role_q(user, path, Membership.MANAGING_ROLES)
+
+
 def overseen_exercises(user):
-    """Exercises the user oversees: by role, or as an inspector of an area above them."""
-    q = Q(pk__in=Membership.objects.filter(user=user, role__in=OVERSIGHT_ROLES)
-          .values("exercise_id"))
-    if user.inspected_area_id:
-        q |= Q(area__path__startswith=user.inspected_area.path)
-    return Exercise.objects.filter(q).values("pk")
-
-
-def managed_exercises(user):
-    return Membership.objects.filter(user=user, role__in=Membership.MANAGING_ROLES).values(
-        "exercise_id")
+    """The exercises the user oversees (a queryset of their ids)."""
+    return Exercise.objects.filter(overseen_q(user, "pk")).values("pk")
 
 
 def _oversight_scope(user, action, path="exercise"):
     """Visible to overseers; changed by the Organizing Committee and directors."""
     if action == VIEW:
-        return Q(**{f"{path}__in": overseen_exercises(user)})
-    return Q(**{f"{path}__in": managed_exercises(user)})
+        return overseen_q(user, path)
+    return managed_q(user, path)
 
 
 def _owned_scope(user, action, path="exercise"):
     """Overseers see all; members of the owning body see (and work on) their own."""
-    visible = Exercise.objects.restrict(user, VIEW).values("pk")
     own = Q(owner_body_id=user.body_id) if user.body_id else Q(pk__in=[])
-    if action == VIEW:
-        return Q(**{f"{path}__in": overseen_exercises(user)}) | (
-            Q(**{f"{path}__in": visible}) & own)
-    return Q(**{f"{path}__in": managed_exercises(user)}) | (Q(**{f"{path}__in": visible}) & own)
+    by_role = overseen_q(user, path) if action == VIEW else managed_q(user, path)
+    return by_role | (access.visible_q(user, path) & own)
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -199,7 +198,7 @@ class Observation(ExerciseChild):
             document_version__in=DocumentVersion.objects.restrict(user, VIEW))
         q &= Q(delivery__isnull=True) | Q(delivery__in=Delivery.objects.restrict(user, VIEW))
         if action != VIEW:
-            q &= Q(exercise__in=managed_exercises(user)) | Q(author=user)
+            q &= managed_q(user) | Q(author=user)
         return q
 
 

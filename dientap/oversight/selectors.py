@@ -47,7 +47,7 @@ def observation_list(user, exercise, *, holding=None, body=None, kind: str = "",
                      round=None) -> QuerySet[Observation]:  # noqa: A002
     """The observations the user may see, newest first, with what each row shows (its
     subject, round and author) joined in: no query per row."""
-    qs = (Observation.objects.restrict(user, VIEW).filter(exercise=exercise)
+    qs = (Observation.objects.restrict(user, VIEW, exercise=exercise)
           .select_related("author", "body", "round", "holding", "holding__conference",
                           "holding__round", "agenda_item", "document_version",
                           "document_version__document", "delivery", "delivery__situation",
@@ -107,7 +107,7 @@ def observations_by_id(ids) -> list[Observation]:
 
 def observation_holdings(user, exercise) -> QuerySet[Holding]:
     """The holdings the observation list can be filtered by."""
-    return (Holding.objects.restrict(user, VIEW).filter(conference__exercise=exercise)
+    return (Holding.objects.restrict(user, VIEW, exercise=exercise)
             .select_related("conference", "round"))
 
 
@@ -147,7 +147,7 @@ def observation_feed(user, exercise, *, holding=None, body=None, kind: str = "",
 
 def observation_choices(user, exercise) -> dict:
     """What an observation can be about, as the user may see it."""
-    holdings = (Holding.objects.restrict(user, VIEW).filter(conference__exercise=exercise)
+    holdings = (Holding.objects.restrict(user, VIEW, exercise=exercise)
                 .select_related("conference", "round").order_by("starts_at", "id"))
     return {
         "holdings": holdings,
@@ -161,7 +161,7 @@ def deliveries_for(user, exercise):
     """Situations as each body received them (scenarios app), as the user may see them."""
     from dientap.scenarios.models import Delivery
 
-    return (Delivery.objects.restrict(user, VIEW).filter(situation__exercise=exercise)
+    return (Delivery.objects.restrict(user, VIEW, exercise=exercise)
             .select_related("situation", "body").order_by("situation__position", "id"))
 
 
@@ -170,7 +170,7 @@ def situations_on_time(user, exercise) -> dict:
     from dientap.scenarios.models import Delivery
 
     now = timezone.now()
-    row = Delivery.objects.restrict(user, VIEW).filter(situation__exercise=exercise).aggregate(
+    row = Delivery.objects.restrict(user, VIEW, exercise=exercise).aggregate(
         total=Count("id"), handled=Count("id", filter=Q(handled_at__isnull=False)),
         on_time=Count("id", filter=Q(handled_at__isnull=False, late=False)),
         overdue=Count("id", filter=Q(handled_at__isnull=True, due_at__lt=now)))
@@ -179,7 +179,7 @@ def situations_on_time(user, exercise) -> dict:
 
 
 def versions_for(user, exercise) -> QuerySet[DocumentVersion]:
-    return (DocumentVersion.objects.restrict(user, VIEW).filter(document__exercise=exercise)
+    return (DocumentVersion.objects.restrict(user, VIEW, exercise=exercise)
             .select_related("document").order_by("document__owner_body__sort_order",
                                                   "document_id", "-number"))
 
@@ -207,7 +207,7 @@ def action_list(user, exercise, *, body=None, status: str = "", overdue: bool = 
                 round=None, blocking: bool = False) -> QuerySet[CorrectiveAction]:  # noqa: A002
     """The corrective actions the user may see, by due date, with what each row shows
     (owner body, round, where it was raised again from) joined in."""
-    qs = (CorrectiveAction.objects.restrict(user, VIEW).filter(exercise=exercise)
+    qs = (CorrectiveAction.objects.restrict(user, VIEW, exercise=exercise)
           .select_related("owner_body", "round", "raised_again_from",
                           "raised_again_from__round")
           .order_by("due_date", "id"))
@@ -261,7 +261,8 @@ def action_get_qs():
 
 
 def may_change_action(user, action) -> bool:
-    return CorrectiveAction.objects.restrict(user, CHANGE).filter(pk=action.pk).exists()
+    return CorrectiveAction.objects.restrict(user, CHANGE, exercise=action.exercise_id).filter(
+        pk=action.pk).exists()
 
 
 def visible(user, model, pk) -> bool:
@@ -271,7 +272,7 @@ def visible(user, model, pk) -> bool:
 def comments_for_actions(user, exercise):
     from dientap.documents.models import Comment
 
-    return (Comment.objects.restrict(user, VIEW).filter(document__exercise=exercise)
+    return (Comment.objects.restrict(user, VIEW, exercise=exercise)
             .select_related("document").order_by("-created_at"))
 
 
@@ -285,7 +286,8 @@ def rounds(exercise) -> list[Round]:
 def round_over_round(user, exercise, rnd: Round, next_round: Round | None) -> dict:
     """What was raised in `rnd`: fixed, still open, raised again in `next_round`."""
     raised = list(action_list(user, exercise, round=rnd).prefetch_related(
-        Prefetch("raised_again", queryset=CorrectiveAction.objects.restrict(user, VIEW)
+        Prefetch("raised_again", queryset=CorrectiveAction.objects.restrict(user, VIEW,
+                                                                            exercise=exercise)
                  .select_related("round"), to_attr="again")))
     again = [a for a in raised if next_round and any(
         x.round_id == next_round.pk for x in a.again)]
@@ -311,17 +313,17 @@ def blocking_open(exercise, rnd) -> int:
 # --- evaluation -------------------------------------------------------------------------------
 
 def criteria(user, exercise) -> QuerySet[Criterion]:
-    return (Criterion.objects.restrict(user, VIEW).filter(exercise=exercise)
+    return (Criterion.objects.restrict(user, VIEW, exercise=exercise)
             .select_related("scale").prefetch_related("scale__levels"))
 
 
 def scales(user, exercise) -> QuerySet[Scale]:
-    return Scale.objects.restrict(user, VIEW).filter(exercise=exercise).prefetch_related(
+    return Scale.objects.restrict(user, VIEW, exercise=exercise).prefetch_related(
         "levels")
 
 
 def score_list(user, exercise, *, round=None, body=None) -> QuerySet[Score]:  # noqa: A002
-    qs = (Score.objects.restrict(user, VIEW).filter(criterion__exercise=exercise)
+    qs = (Score.objects.restrict(user, VIEW, exercise=exercise)
           .select_related("criterion", "round", "body", "holding", "holding__conference",
                           "level", "scored_by")
           .prefetch_related("evidence")
@@ -336,7 +338,7 @@ def score_list(user, exercise, *, round=None, body=None) -> QuerySet[Score]:  # 
 def aggregates(user, exercise, *, cells: bool = True) -> dict:
     """Average points (and count) per body, per round and per criterion; and (``cells``) the
     matrix criterion × body. Points are the scale level's points (Giỏi 4 … Không đạt 1)."""
-    scores = Score.objects.restrict(user, VIEW).filter(criterion__exercise=exercise)
+    scores = Score.objects.restrict(user, VIEW, exercise=exercise)
 
     def group(*fields):
         return list(scores.values(*fields).annotate(avg=Avg("level__points"), n=Count("id"))
@@ -359,7 +361,7 @@ def aggregates(user, exercise, *, cells: bool = True) -> dict:
 # --- preparation checks -----------------------------------------------------------------------
 
 def checklist(user, exercise, *, body=None, category: str = "") -> QuerySet[ChecklistItem]:
-    qs = (ChecklistItem.objects.restrict(user, VIEW).filter(exercise=exercise)
+    qs = (ChecklistItem.objects.restrict(user, VIEW, exercise=exercise)
           .select_related("owner_body", "round").order_by("category", "due_date", "id"))
     if body is not None:
         qs = qs.filter(owner_body=body)
@@ -369,7 +371,7 @@ def checklist(user, exercise, *, body=None, category: str = "") -> QuerySet[Chec
 
 
 def budget(user, exercise, *, body=None) -> dict:
-    lines = list(BudgetLine.objects.restrict(user, VIEW).filter(exercise=exercise)
+    lines = list(BudgetLine.objects.restrict(user, VIEW, exercise=exercise)
                  .select_related("owner_body").order_by("id"))
     if body is not None:
         lines = [b for b in lines if b.owner_body_id == body.pk]
@@ -419,7 +421,7 @@ def dashboard(user, exercise) -> dict:
     docs = documents.overview_summary(user, exercise)
     # 2. facilities and support conditions, per body and per round (one query).
     checks = list(
-        ChecklistItem.objects.restrict(user, VIEW).filter(exercise=exercise)
+        ChecklistItem.objects.restrict(user, VIEW, exercise=exercise)
         .values("owner_body_id", "round_id")
         .annotate(total=Count("id"), ready=Count("id", filter=Q(status="ready")),
                   overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status="ready")))
@@ -427,8 +429,8 @@ def dashboard(user, exercise) -> dict:
     facilities = list(_fold(checks, "owner_body_id", ("total", "ready", "overdue")).values())
     per_round_checks = _fold(checks, "round_id", ("total", "ready"))
     # 3–4. attendance vs prescribed composition in the holdings held so far.
-    held = Holding.objects.restrict(user, VIEW).filter(
-        conference__exercise=exercise).exclude(state=Holding.State.SCHEDULED)
+    held = Holding.objects.restrict(user, VIEW, exercise=exercise).exclude(
+        state=Holding.State.SCHEDULED)
     seat_body = Coalesce("body_id", "post__body_id")
     seats = list(CompositionEntry.objects.filter(
         kind=CompositionEntry.Kind.REQUIRED, conference__holdings__in=held)
@@ -447,7 +449,7 @@ def dashboard(user, exercise) -> dict:
         ages[f"age{i}"] = Count("id", filter=is_open & age)
         ages[f"age{i}_overdue"] = Count("id", filter=late & age)
     grouped = list(
-        CorrectiveAction.objects.restrict(user, VIEW).filter(exercise=exercise)
+        CorrectiveAction.objects.restrict(user, VIEW, exercise=exercise)
         .values("owner_body_id", "round_id")
         .annotate(total=Count("id"), open=Count("id", filter=is_open),
                   overdue=Count("id", filter=late),
@@ -465,7 +467,7 @@ def dashboard(user, exercise) -> dict:
     round_list = list(exercise.rounds.select_related("readiness").order_by("start_date", "id"))
     evaluation = aggregates(user, exercise, cells=False)
     per_round_scores = {r["round_id"]: r for r in evaluation["by_round"]}
-    budget_totals = BudgetLine.objects.restrict(user, VIEW).filter(exercise=exercise).aggregate(
+    budget_totals = BudgetLine.objects.restrict(user, VIEW, exercise=exercise).aggregate(
         planned=Coalesce(Sum("planned"), 0), actual=Coalesce(Sum("actual"), 0))
 
     body_ids = ({r["owner_body_id"] for r in docs["rows"]} | {r["owner_body_id"]

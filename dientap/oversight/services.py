@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dientap.core import audit, realtime, services
+from dientap.exercises import access
 from dientap.exercises.models import Exercise, FrameParticipant, Membership, Round
 from dientap.exercises.services import require_change
 
@@ -50,9 +51,8 @@ DEFAULT_CRITERIA = [
 
 # --- who may do what --------------------------------------------------------------------------
 
-def _roles(user, exercise) -> set:
-    return set(Membership.objects.filter(user=user, exercise=exercise)
-               .values_list("role", flat=True))
+def _roles(user, exercise) -> frozenset[str]:
+    return access.roles_in(user, exercise)
 
 
 def require_observe(user, exercise: Exercise) -> None:
@@ -67,19 +67,14 @@ def require_owner_or_change(user, exercise: Exercise, body) -> None:
     """The owning body's members work on their item; the Organizing Committee on any."""
     if user is None or user.is_superuser:
         return
-    if user.body_id and user.body_id == body.pk and Exercise.objects.restrict(user).filter(
-            pk=exercise.pk).exists():
+    if user.body_id and user.body_id == body.pk and Exercise.objects.restrict(
+            user, exercise=exercise.pk).exists():
         return
     require_change(user, exercise)
 
 
 def is_overseer(user, exercise) -> bool:
-    if user.is_superuser:
-        return True
-    if _roles(user, exercise) & {r.value for r in OVERSIGHT_ROLES}:
-        return True
-    return bool(user.inspected_area_id and exercise.area.path.startswith(
-        user.inspected_area.path))
+    return access.has_role(user, exercise, OVERSIGHT_ROLES, inspector=True)
 
 
 def _check_body(exercise: Exercise, body, field="owner_body") -> None:

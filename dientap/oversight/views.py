@@ -107,8 +107,9 @@ class ObserveView(OversightMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        holding = _pick(Holding, Holding.objects.restrict(self.request.user).filter(
-            conference__exercise=self.exercise), self.request.GET.get("holding"))
+        user = self.request.user
+        holding = _pick(Holding, Holding.objects.restrict(user, exercise=self.exercise),
+                        self.request.GET.get("holding"))
         ctx["holding"] = holding
         ctx["recent"] = selectors.observation_list(self.request.user, self.exercise,
                                                    holding=holding)[:5]

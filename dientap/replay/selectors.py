@@ -406,7 +406,7 @@ def _conferences(user, rnd: Round, moments: list[Moment]) -> list[_Holding]:
 
 
 def _scenario(user, exercise, window, moments: list[Moment]) -> list[_Situation]:
-    visible = list(Situation.objects.restrict(user, VIEW).filter(exercise=exercise)
+    visible = list(Situation.objects.restrict(user, VIEW, exercise=exercise)
                    .only("pk", "code", "title", "status", "issued_at", "classification",
                          "issued_scenario_minutes", "scenario_minutes", "g_relative",
                          "exercise_id"))
@@ -464,7 +464,7 @@ def _scenario(user, exercise, window, moments: list[Moment]) -> list[_Situation]
 
 
 def _observations(user, rnd: Round, window, moments: list[Moment]) -> None:
-    observations = (Observation.objects.restrict(user, VIEW).filter(exercise=rnd.exercise)
+    observations = (Observation.objects.restrict(user, VIEW, exercise=rnd.exercise)
                     .filter(Q(round=rnd) | Q(holding__round=rnd)
                             | Q(round__isnull=True, holding__isnull=True,
                                 observed_at__gte=window[0], observed_at__lt=window[1]))
@@ -481,7 +481,7 @@ def _observations(user, rnd: Round, window, moments: list[Moment]) -> None:
 
 def _actions(user, rnd: Round, window, moments: list[Moment]) -> list[dict]:
     undated = []
-    actions = (CorrectiveAction.objects.restrict(user, VIEW).filter(exercise=rnd.exercise)
+    actions = (CorrectiveAction.objects.restrict(user, VIEW, exercise=rnd.exercise)
                .filter(Q(round=rnd) | Q(round__isnull=True, created_at__gte=window[0],
                                         created_at__lt=window[1]))
                .select_related("owner_body").order_by("created_at", "pk"))
@@ -500,8 +500,8 @@ def _actions(user, rnd: Round, window, moments: list[Moment]) -> list[dict]:
 
 
 def _comm_checks(user, exercise, window, moments: list[Moment]) -> None:
-    checks = {c.pk: c for c in CommCheck.objects.restrict(user, VIEW).filter(
-        exercise=exercise, sent_at__gte=window[0], sent_at__lt=window[1])}
+    checks = {c.pk: c for c in CommCheck.objects.restrict(user, VIEW, exercise=exercise).filter(
+        sent_at__gte=window[0], sent_at__lt=window[1])}
     for c in checks.values():
         moments.append(Moment(c.sent_at, "situations", "comm_sent", str(KINDS["comm_sent"])))
     replies = CommCheckReply.objects.restrict(user, VIEW).filter(comm_check__in=checks)
@@ -515,7 +515,7 @@ def _comm_checks(user, exercise, window, moments: list[Moment]) -> None:
 
 def _clock(user, exercise, window, moments: list[Moment]) -> list[dict]:
     """The clock's history from its stored ``clock`` events (see the module docstring)."""
-    if not ExerciseClock.objects.restrict(user, VIEW).filter(exercise=exercise).exists():
+    if not ExerciseClock.objects.restrict(user, VIEW, exercise=exercise).exists():
         return []
     history, previous = [], None
     for e in Event.objects.filter(exercise_id=exercise.pk, kind="clock").order_by("seq"):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dientap.accounts.models import Clearance
 from dientap.core.scoping import VIEW, RestrictedQuerySet
 from dientap.documents.models import SECRECY_MARK
+from dientap.exercises import access
 from dientap.exercises.models import Exercise, ExerciseChild, Membership
 
 # The editable sections, in the order they are printed.
@@ -108,19 +109,16 @@ class Report(ExerciseChild):
 
     @classmethod
     def scope_filter(cls, user, action):
-        from dientap.oversight.models import overseen_exercises
+        from dientap.oversight.models import overseen_q
 
-        visible = Exercise.objects.restrict(user, VIEW)
-        need_to_know = Q(exercise__in=overseen_exercises(user))
+        need_to_know = overseen_q(user)
         if user.body_id:
             need_to_know |= Q(issuing_body_id=user.body_id)
         cleared = Q(classification__lte=user.clearance) & need_to_know
-        q = Q(exercise__in=visible) & (Q(classification=Clearance.NONE) | cleared)
+        q = access.visible_q(user, "exercise") & (Q(classification=Clearance.NONE) | cleared)
         if action == VIEW:
             return q
-        managing = Membership.objects.filter(
-            user=user, role__in=Membership.MANAGING_ROLES).values("exercise_id")
-        return q & Q(exercise__in=managing)
+        return q & access.role_q(user, "exercise", Membership.MANAGING_ROLES)
 
 
 class ReportAccess(models.Model):

@@ -35,7 +35,7 @@ from .models import Report
 
 
 def report_list(user, exercise: Exercise):
-    return (Report.objects.restrict(user, VIEW).filter(exercise=exercise)
+    return (Report.objects.restrict(user, VIEW, exercise=exercise)
             .select_related("round", "issuing_body", "created_by")
             .order_by("kind", "round__start_date", "id"))
 
@@ -110,7 +110,7 @@ def overview(user, exercise: Exercise) -> dict:
     higher = list(Body.objects.filter(pk__in=FrameParticipant.objects.filter(
         exercise=exercise, role=FrameParticipant.Role.OBSERVER).values("body_id"))
         .order_by("sort_order", "name").values_list("name", flat=True))
-    docs = Document.objects.restrict(user, VIEW).filter(exercise=exercise).aggregate(
+    docs = Document.objects.restrict(user, VIEW, exercise=exercise).aggregate(
         total=Count("id"), done=Count("id", filter=Q(status__in=Document.DONE_STATUSES)))
     return {
         "code_name": exercise.code_name, "name": exercise.name, "theme": exercise.theme,
@@ -167,8 +167,8 @@ def situations(user, exercise: Exercise, rounds_: list[Round] | None) -> list[di
                   .order_by("body__sort_order", "body__name"))
     docs = Document.objects.restrict(user, VIEW).only("id", "title", "doc_type",
                                                       "classification")
-    items = (Situation.objects.restrict(user, VIEW)
-             .filter(exercise=exercise, status=Situation.Status.ISSUED)
+    items = (Situation.objects.restrict(user, VIEW, exercise=exercise)
+             .filter(status=Situation.Status.ISSUED)
              .only("id", "code", "title", "issued_at", "classification")
              .prefetch_related(Prefetch("deliveries", queryset=deliveries),
                                Prefetch("documents", queryset=docs))
@@ -226,7 +226,7 @@ def observations(user, exercise: Exercise, rounds_: list[Round] | None) -> list[
 def scores(user, exercise: Exercise, rounds_: list[Round] | None) -> dict:
     """Average points per criterion and per body (as oversight's ``aggregates``, for the
     report's rounds), with the scale's best points to read them against."""
-    qs = Score.objects.restrict(user, VIEW).filter(criterion__exercise=exercise)
+    qs = Score.objects.restrict(user, VIEW, exercise=exercise)
     if rounds_ is not None:
         qs = qs.filter(round__in=rounds_)
     by_criterion = list(qs.values("criterion_id", "criterion__title", "criterion__position")

@@ -49,12 +49,12 @@ class SituationForm(ServiceModelForm):
         if self.instance.pk:
             self.fields["when"].initial = self.instance.time_label
         self.fields["receiving_bodies"].queryset = selectors.frame_bodies(exercise)
-        self.fields["documents"].queryset = (Document.objects.restrict(self.user, VIEW)
-                                             .filter(exercise=exercise))
+        self.fields["documents"].queryset = Document.objects.restrict(self.user, VIEW,
+                                                                    exercise=exercise)
         self.fields["documents"].required = False
         self.fields["content_item"].queryset = ContentItem.objects.filter(
             issue__phase__exercise=exercise)
-        deps = Situation.objects.restrict(self.user, VIEW).filter(exercise=exercise)
+        deps = Situation.objects.restrict(self.user, VIEW, exercise=exercise)
         if self.instance.pk:
             deps = deps.exclude(pk=self.instance.pk)
         self.fields["depends_on"].queryset = deps.order_by("position")

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from dientap.accounts.models import Clearance
 from dientap.core.scoping import VIEW
+from dientap.exercises import access
 from dientap.exercises.models import Exercise, ExerciseChild, Membership
 
 from . import scenario_time
@@ -25,8 +26,9 @@ from . import scenario_time
 STAFF_ROLES = (Membership.Role.ORGANIZER, Membership.Role.DIRECTOR, Membership.Role.OBSERVER)
 
 
-def _staff_exercises(user):
-    return Membership.objects.filter(user=user, role__in=STAFF_ROLES).values("exercise_id")
+def _staff_q(user, path: str = "exercise") -> Q:
+    """Rows of the exercises where the user is on the staff (organizer, director, observer)."""
+    return access.role_q(user, path, STAFF_ROLES)
 
 
 def _choice_label(choices, value) -> str:
@@ -156,13 +158,13 @@ class Situation(ExerciseChild):
     def scope_filter(cls, user, action):
         cleared = Q(classification__lte=user.clearance)
         if action == VIEW:
-            who = Q(exercise__in=_staff_exercises(user))
+            who = _staff_q(user)
             if user.body_id:
                 who |= Q(status=cls.Status.ISSUED) & Q(pk__in=cls.receiving_bodies.through.objects
                                                         .filter(body_id=user.body_id)
                                                         .values("situation_id"))
-            return Q(exercise__in=Exercise.objects.restrict(user, VIEW)) & who & cleared
-        return Q(exercise__in=Exercise.objects.restrict(user, action)) & cleared
+            return access.visible_q(user, "exercise") & who & cleared
+        return access.role_q(user, "exercise", Membership.MANAGING_ROLES) & cleared
 
 
 class Delivery(ExerciseChild):
@@ -215,13 +217,13 @@ class Delivery(ExerciseChild):
         # The situation's own VIEW rule (Situation.scope_filter), written on the joined
         # situation rather than as `situation__in=` every situation the user may see: that
         # subquery made PostgreSQL build the set over all exercises before narrowing to one.
-        staff = Q(situation__exercise__in=_staff_exercises(user))
+        staff = _staff_q(user, "situation__exercise")
         who = staff
         if user.body_id:
             who |= Q(situation__status=Situation.Status.ISSUED) & Q(
                 situation_id__in=Situation.receiving_bodies.through.objects
                 .filter(body_id=user.body_id).values("situation_id"))
-        visible = (Q(situation__exercise__in=Exercise.objects.restrict(user, VIEW)) & who
+        visible = (access.visible_q(user, "situation__exercise") & who
                    & Q(situation__classification__lte=user.clearance))
         own = Q(body_id=user.body_id) if user.body_id else Q(pk__in=[])
         if action == VIEW:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
@@ -28,7 +29,8 @@ from django.utils import timezone
 from dientap.accounts.models import Clearance
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.documents.models import Document
-from dientap.exercises.models import ContentItem, Exercise, FrameParticipant, Membership
+from dientap.exercises import access
+from dientap.exercises.models import ContentItem, Exercise, FrameParticipant
 from dientap.organizations.models import Body
 
 from . import clock as clockmath
@@ -47,12 +49,11 @@ from .services import clock_payload
 
 def is_staff(user, exercise: Exercise) -> bool:
     """Organizing Committee staff, directors, observers (and administrators) see it all."""
-    return user.is_superuser or Membership.objects.filter(
-        exercise=exercise, user=user, role__in=STAFF_ROLES).exists()
+    return access.has_role(user, exercise, STAFF_ROLES)
 
 
 def can_direct(user, exercise: Exercise) -> bool:
-    return Exercise.objects.restrict(user, CHANGE).filter(pk=exercise.pk).exists()
+    return access.may(user, exercise, CHANGE)
 
 
 def clock_for(exercise: Exercise) -> ExerciseClock | None:
@@ -60,7 +61,7 @@ def clock_for(exercise: Exercise) -> ExerciseClock | None:
 
 
 def situations(user, exercise: Exercise, action: str = VIEW) -> QuerySet[Situation]:
-    return Situation.objects.restrict(user, action).filter(exercise=exercise)
+    return Situation.objects.restrict(user, action, exercise=exercise)
 
 
 def situation_get(user, exercise: Exercise, pk, action: str = VIEW) -> Situation:
@@ -111,8 +112,10 @@ def situation_rows(user, exercise: Exercise, **filters) -> QuerySet[Situation]:
     with the code of the situation it waits for and the title of its content item, read
     by sub-selects that the database runs for the page's rows only (a join would read the
     whole exercise before the LIMIT). ``attach_bodies`` then adds the receiving bodies."""
-    related = Situation.objects.filter(pk=OuterRef("depends_on_id")).values("code")[:1]
-    item = ContentItem.objects.filter(pk=OuterRef("content_item_id")).values("title")[:1]
+    related = (Situation.objects.filter(pk=OuterRef("depends_on_id")).order_by()
+               .values("code")[:1])
+    item = (ContentItem.objects.filter(pk=OuterRef("content_item_id")).order_by()
+            .values("title")[:1])
     return (_filtered(user, exercise, **filters)
             .defer("content", "expected_handling", "method")
             .annotate(depends_on_code=Subquery(related), content_item_title=Subquery(item)))
@@ -317,12 +320,20 @@ def director_state(user, exercise: Exercise, *, now=None) -> dict:
     now = now or timezone.now()
     clock = clock_for(exercise)
     visible = situations(user, exercise)
+    # Both subqueries are scalar lookups by key with LIMIT 1: PostgreSQL probes an index for
+    # each row of this exercise instead of hashing the situations and the unhandled deliveries
+    # of every exercise (what a join on depends_on and an EXISTS got planned as at national
+    # scale: 12 ms instead of 2).
     rows = (visible.defer("content", "expected_handling", "method")
-            .annotate(depends_on_code=F("depends_on__code")))
+            .annotate(depends_on_code=Subquery(Situation.objects.filter(
+                pk=OuterRef("depends_on_id")).order_by().values("code")[:1])))
     upcoming = list(timeline(rows.filter(status__in=OPEN_STATUSES), clock)[:UPCOMING_LIMIT])
-    unhandled = Delivery.objects.filter(situation=OuterRef("pk"), handled_at__isnull=True)
+    first_unhandled = Subquery(Delivery.objects.filter(
+        situation=OuterRef("pk"), handled_at__isnull=True).order_by().values("pk")[:1])
     issued = list(rows.filter(status=Situation.Status.ISSUED)
-                  .annotate(awaited=Exists(unhandled))
+                  .alias(first_unhandled=first_unhandled)
+                  .annotate(awaited=ExpressionWrapper(Q(first_unhandled__isnull=False),
+                                                      output_field=BooleanField()))
                   .order_by("-awaited", "-issued_at", "-pk")[:ISSUED_LIMIT])
     shown = {s.pk for s in upcoming + issued}
     addressed = defaultdict(list)
@@ -501,5 +512,5 @@ def _own_delivery(s: Situation, body: Body) -> Delivery | None:
 
 
 def own_documents(user, exercise: Exercise, body: Body):
-    return (Document.objects.restrict(user, VIEW).filter(exercise=exercise, owner_body=body)
+    return (Document.objects.restrict(user, VIEW, exercise=exercise).filter(owner_body=body)
             .order_by("title"))

@@ -382,8 +382,8 @@ def console_state(request, pk):
 
 def _visible_situation(user, exercise, data) -> Situation:
     try:
-        return Situation.objects.restrict(user, VIEW).get(exercise=exercise,
-                                                          pk=int(data["situation"]))
+        return Situation.objects.restrict(user, VIEW, exercise=exercise).get(
+            pk=int(data["situation"]))
     except (KeyError, TypeError, ValueError, Situation.DoesNotExist):
         raise PermissionDenied(_("This situation is not addressed to your body.")) from None
 
@@ -406,8 +406,7 @@ def _handle(exercise, user, data):
 
 def _confirm(exercise, user, data):
     try:
-        check = CommCheck.objects.restrict(user, VIEW).get(exercise=exercise,
-                                                           pk=int(data["check"]))
+        check = CommCheck.objects.restrict(user, VIEW, exercise=exercise).get(pk=int(data["check"]))
     except (KeyError, TypeError, ValueError, CommCheck.DoesNotExist):
         raise PermissionDenied(_("This communication check was not sent to your body.")) \
             from None

@@ -10,8 +10,8 @@ from dientap.core.scoping import VIEW
 from dientap.exercises.models import Exercise, Round
 
 
-def _holdings(user) -> QuerySet[Holding]:
-    return (Holding.objects.restrict(user, VIEW)
+def _holdings(user, exercise=None) -> QuerySet[Holding]:
+    return (Holding.objects.restrict(user, VIEW, exercise=exercise)
             .select_related("conference", "conference__body", "conference__exercise", "round")
             .order_by("starts_at", "ends_at", "id"))
 
@@ -19,7 +19,7 @@ def _holdings(user) -> QuerySet[Holding]:
 def exercise_holdings(user, exercise: Exercise, start: dt.datetime | None = None,
                       end: dt.datetime | None = None) -> QuerySet[Holding]:
     """The exercise's holdings the user may see, overlapping [start, end) when given."""
-    qs = _holdings(user).filter(conference__exercise=exercise)
+    qs = _holdings(user, exercise)
     if start is not None:
         qs = qs.filter(ends_at__gt=start)
     if end is not None:
@@ -30,7 +30,7 @@ def exercise_holdings(user, exercise: Exercise, start: dt.datetime | None = None
 def exercise_rounds(user, exercise: Exercise, first: dt.date | None = None,
                     last: dt.date | None = None) -> QuerySet[Round]:
     """The exercise's rounds the user may see, overlapping the days [first, last] when given."""
-    qs = Round.objects.restrict(user, VIEW).filter(exercise=exercise).order_by(
+    qs = Round.objects.restrict(user, VIEW, exercise=exercise).order_by(
         "start_date", "end_date", "id")
     if first is not None:
         qs = qs.filter(end_date__gte=first)

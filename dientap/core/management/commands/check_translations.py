@@ -69,9 +69,11 @@ class Command(BaseCommand):
             try:
                 os.chdir(root)
                 with override_settings(LOCALE_PATHS=[str(root / "locale")]):
+                    # .jinja: the row templates (core/jinja.py) write their words _("…").
+                    extensions = ["html", "txt", "py", "jinja"] if domain == "django" else None
                     call_command("makemessages", locale=[language], domain=domain, verbosity=0,
                                  ignore_patterns=IGNORE, no_obsolete=True, no_location=True,
-                                 symlinks=True)
+                                 symlinks=True, extensions=extensions)
             finally:
                 os.chdir(cwd)
             return polib.pofile(str(target), wrapwidth=100)

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             acting = get_user_model().objects.filter(username=user).first()
             if acting is None:
                 raise CommandError(f"no user {user!r}")
-            if not Exercise.objects.restrict(acting).filter(pk=exercise.pk).exists():
+            if not Exercise.objects.restrict(acting, exercise=exercise.pk).exists():
                 raise CommandError(f"{user} may not see {code}")
         text = dumps(exercise_export(exercise, acting, people=not no_people, results=results))
         if output:
