@@ -29,7 +29,7 @@ import json
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -244,63 +244,82 @@ def close_pool_connections() -> None:
 
 
 class Frame:
-    """An event as the stream sends it, encoded once for all the streams that get it."""
+    """An event as the stream sends it, encoded once (to bytes) for all the streams that get it."""
 
-    __slots__ = ("seq", "audience", "text")
+    __slots__ = ("seq", "audience", "data")
 
     def __init__(self, event: Event):
         self.seq = event.seq
         self.audience = event.audience_bodies
-        self.text = sse_frame(event)
+        self.data = sse_frame(event).encode()
 
     def visible_to(self, body_id) -> bool:
         return not self.audience or body_id in self.audience
 
 
+def _wake(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 class Subscription:
-    """One open stream of one exercise: what the feed hands it, in order, none twice."""
+    """One open stream of one exercise: what the feed hands it, in order, none twice.
+
+    The feed hands every batch to a thousand streams at a time, so this is kept lean: a deque
+    and one future to wake the stream's task, rather than an ``asyncio.Queue``."""
 
     def __init__(self, feed: Feed, after: int):
         self.feed = feed
         self.after = after
-        self.queue: asyncio.Queue[list[Frame] | None] = asyncio.Queue()
+        self.pending: deque[list[Frame]] = deque()
+        self.waiter: asyncio.Future | None = None
         self.overflowed = False
 
     def push(self, frames: list[Frame]) -> None:
-        if self.queue.qsize() >= MAX_BACKLOG:
+        if len(self.pending) >= MAX_BACKLOG:
             self.overflowed = True  # a reader that stopped reading: closed, it catches up later
             return
-        self.queue.put_nowait(frames)
+        self.pending.append(frames)
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
-    def take(self, frames, body_id) -> list[str]:
-        """The texts of the frames this stream has not sent yet and its user may see."""
+    def take(self, frames, body_id) -> bytes:
+        """The frames this stream has not sent yet and its user may see, as one chunk."""
         out = []
         for frame in frames:
             if frame.seq > self.after:
                 self.after = frame.seq
-                if frame.visible_to(body_id):
-                    out.append(frame.text)
-        return out
+                if not frame.audience or body_id in frame.audience:
+                    out.append(frame.data)
+        return out[0] if len(out) == 1 else b"".join(out)
 
-    async def catch_up(self, body_id) -> list[str]:
-        """What happened before this stream connected (after its Last-Event-ID), from the DB."""
+    async def catch_up(self, body_id) -> list[bytes]:
+        """What happened before this stream connected (after its Last-Event-ID), from the DB:
+        one chunk per batch read."""
         out = []
         while True:
             events = await run_db(events_after, self.feed.exercise_id, self.after)
-            out += self.take([Frame(e) for e in events], body_id)
+            chunk = self.take([Frame(e) for e in events], body_id)
+            if chunk:
+                out.append(chunk)
             if len(events) < BATCH:
                 return out
 
     async def next(self, timeout: float) -> list[Frame] | None:
         """The next batch from the feed, or None when nothing came within ``timeout``."""
-        if not self.queue.empty():
-            return self.queue.get_nowait()
+        if self.pending:
+            return self.pending.popleft()
+        loop = asyncio.get_running_loop()
+        waiter = self.waiter = loop.create_future()
         # A timer rather than wait_for(): no extra task per event and stream.
-        timer = asyncio.get_running_loop().call_later(timeout, self.queue.put_nowait, None)
+        timer = loop.call_later(timeout, _wake, waiter)
         try:
-            return await self.queue.get()
+            await waiter
         finally:
             timer.cancel()
+            self.waiter = None
+        return self.pending.popleft() if self.pending else None
 
     def close(self) -> None:
         self.feed.leave(self)
