@@ -18,7 +18,7 @@ from django.utils.html import format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from dientap.conferences.models import Conference
@@ -117,6 +117,9 @@ def _register_page_rows(documents) -> list[Document]:
         d.due_label = date_format(d.due_date, "SHORT_DATE_FORMAT") if d.due_date else ""
         d.conference_links = [(conference_url(pk), _truncate(title, 60))
                               for pk, title in conferences.get(d.pk, ())]
+        n = d.open_comment_count
+        d.open_comments_label = ngettext(
+            "%(n)s open comment", "%(n)s open comments", n) % {"n": n} if n else ""
     return rows
 
 

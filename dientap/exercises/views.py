@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from dientap.core.audit import entries_for
@@ -83,6 +83,14 @@ def exercise_detail(request, pk):
         holding.attendance_url = attendance_url(holding.pk)
         holding.when = (f"{date_format(localtime(holding.starts_at), 'SHORT_DATETIME_FORMAT')}"
                         f"–{localtime(holding.ends_at):%H:%M}")
+    for r in rounds:  # the plurals of the rounds' rows (a Jinja template)
+        r.count_label = ngettext("%(n)s conference", "%(n)s conferences",
+                                 r.holding_count) % {"n": r.holding_count}
+        r.held_label = ngettext("%(n)s held", "%(n)s held", r.finished_count) % {
+            "n": r.finished_count}
+        r.more_label = ngettext("… and %(n)s more conference: see the calendar",
+                                "… and %(n)s more conferences: see the calendar",
+                                r.more_count) % {"n": r.more_count}
     return render(request, "exercises/overview.html", {
         "exercise": exercise,
         "committees": selectors.committees(exercise),

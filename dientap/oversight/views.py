@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from dientap.conferences.models import Holding
@@ -659,6 +659,12 @@ def dashboard(request, pk):
         "gaps": reverse("conferences:round_gaps", args=[exercise.pk, first_round.pk])
         if first_round else "",
     }
+    # The rows of the readiness table and of the age chart (Jinja templates) get their plural here.
+    for row, n in [(r, r["actions_overdue"]) for r in data["readiness"]] + [
+            (b, b["overdue"]) for b in data["age"]]:
+        if n:
+            row["overdue_label"] = ngettext("%(n)s past the due date", "%(n)s past the due date",
+                                            n) % {"n": n}
     return render(request, "oversight/dashboard.html", {
         "exercise": exercise, **data, "first_round": first_round, "urls": urls,
     })

@@ -106,6 +106,7 @@ def exercise_calendar(request, pk):
     grid = layout.build(days, holdings, rounds, tz, today=today)
     for column in grid["days"]:
         column.url = _calendar_url(pk, "day", column.date)
+        column.weekday = date_format(column.date, "l")  # as |date:"l" would (the grid is Jinja)
     _label(holdings, grid, tz)
     return render(request, "schedule/exercise_calendar.html", {
         "exercise": exercise,

@@ -1,8 +1,6 @@
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
 
 from dientap.core.forms import option_tags
 
@@ -59,41 +57,3 @@ def bar(width, label=None) -> str:
         'aria-label="{}"><rect class="track" width="100" height="10"/>'
         '<rect class="fill-ok" width="{}" height="10"/></svg>',
         "—" if label is None else formats.localize(label), width)
-
-
-_NONE = mark_safe('<span class="muted">—</span>')
-
-
-@register.simple_tag
-def readiness_row(r, urls) -> str:
-    """One body's row of the dashboard's readiness table (documents, facilities, attendance,
-    corrective actions), built in Python: a province's table has a row for each of its
-    bodies (120 and more), and a template row costs a hundred nodes."""
-    pk = r["body"].pk
-    docs = format_html('<a href="{}?body={}">{}{}/{}</a>', urls["register"], pk,
-                       bar(r["docs_w"], r["docs_pct"]), r["docs_done"], r["docs_total"]
-                       ) if r["docs_total"] else _NONE
-    fac = format_html('<a href="{}?body={}">{}{}/{}</a>', urls["checks"], pk,
-                      bar(r["fac_w"], r["fac_pct"]), r["fac_ready"], r["fac_total"]
-                      ) if r["fac_total"] else _NONE
-    att = _NONE
-    if r["seats"]:
-        att = format_html("{}{}/{}", bar(r["att_w"], r["att_pct"]), r["present"], r["seats"])
-        if urls["gaps"]:
-            att = format_html('<a href="{}">{}</a>', urls["gaps"], att)
-    actions = _NONE
-    if r["actions_total"]:
-        actions = format_html(
-            '<a href="{}?body={}" data-testid="body-actions">{}'
-            '<span data-testid="body-actions-fixed">{}</span>/{}</a>', urls["actions"], pk,
-            bar(r["actions_w"], r["actions_pct"]), r["actions_fixed"], r["actions_total"])
-        if r["actions_overdue"]:
-            n = r["actions_overdue"]
-            actions = format_html(
-                '{} <a class="badge overdue" href="{}?body={}&amp;overdue=1">{}</a>', actions,
-                urls["actions"], pk,
-                ngettext("%(n)s past the due date", "%(n)s past the due date", n) % {"n": n})
-    return format_html(
-        '<tr data-testid="readiness-row" data-body="{}"><th scope="row">{}</th><td>{}</td>'
-        "<td>{}</td><td>{}</td><td>{}</td></tr>", pk,
-        r["body"].short_name or r["body"].name, docs, fac, att, actions)
