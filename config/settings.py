@@ -140,6 +140,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    if DATABASES["default"]["NAME"] == ":memory:":
+        # The SQLite test pass: a file in WAL mode rather than Django's shared-cache memory
+        # database, whose table locks fail at once ("database table is locked") instead of
+        # waiting when a live-server thread reads while the test writes; nothing to keep, so
+        # no sync to disk.
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}
+        DATABASES["default"]["OPTIONS"]["init_command"] = (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;")
 DB_POOL_SIZE = int(os.environ.get("DIENTAP_DB_POOL_SIZE", "20"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_SIZE > 0:
     # A burst of requests (a thousand consoles reconnecting at once) queues for a connection.
