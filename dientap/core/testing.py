@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import time
 
 from dientap.accounts.services import user_create
 from dientap.exercises import services as exercise_services
@@ -60,3 +61,14 @@ def exercise(code_name, *, area, start=dt.date(2023, 9, 19), **fields):
 
 def grant(exercise, user, role=Membership.Role.ORGANIZER):
     return exercise_services.membership_grant(exercise, acting_user=None, user=user, role=role)
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    """Poll ``condition()`` until it holds (True) or ``seconds`` pass (False): for what another
+    thread or process does (a live server, a stream)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from dientap.core import realtime
 from dientap.core.models import Event
+from dientap.core.testing import wait_for
 
 
 def test_emit_outside_a_transaction_is_a_programming_error(transactional_db):
@@ -171,15 +172,6 @@ class Stream:
         self.conn.close()
 
 
-def _wait(condition, seconds=15):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def _connections_to_this_database() -> int:
     from django.db import connection
 
@@ -198,21 +190,21 @@ def test_open_streams_hold_no_database_connection(asgi_server, client, world):
     exercise = world.tq23.pk
     path = f"/exercises/{exercise}/events/"
     Stream(server, path, cookie).close()  # the pool's threads exist from here on
-    assert _wait(lambda: realtime.subscriber_count(exercise) == 0)
+    assert wait_for(lambda: realtime.subscriber_count(exercise) == 0)
     before = _connections_to_this_database()
     streams = [Stream(server, path, cookie) for _ in range(25)]
     try:
-        assert _wait(lambda: realtime.subscriber_count(exercise) == 25)
+        assert wait_for(lambda: realtime.subscriber_count(exercise) == 25)
         # 25 open streams; at most the pool's threads may have opened connections meanwhile.
         assert _connections_to_this_database() <= before + realtime.DB_THREADS
         with transaction.atomic():
             seqs = [realtime.emit(exercise, "runsheet", {"n": n}).seq for n in range(3)]
-        assert _wait(lambda: all(len(s.ids) >= 3 for s in streams))
+        assert wait_for(lambda: all(len(s.ids) >= 3 for s in streams))
         assert all(s.ids == seqs for s in streams)
     finally:
         for s in streams:
             s.close()
-    assert _wait(lambda: realtime.subscriber_count(exercise) == 0)
+    assert wait_for(lambda: realtime.subscriber_count(exercise) == 0)
 
 
 def test_streams_joining_while_events_flow_get_each_event_once_in_order(asgi_server, client,
@@ -260,7 +252,7 @@ def test_streams_joining_while_events_flow_get_each_event_once_in_order(asgi_ser
         assert done.is_set()
         # (A stream that joined at the live edge may have joined after the last event: it is
         # then owed nothing.)
-        assert _wait(lambda: len(first.ids) == total
+        assert wait_for(lambda: len(first.ids) == total
                      and all(len(s.ids) >= total - after for s, after in rest))
         assert first.ids == list(range(1, total + 1))
         for stream, after in rest:

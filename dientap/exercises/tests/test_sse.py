@@ -15,6 +15,7 @@ from asgiref.sync import sync_to_async
 from django.db import transaction
 
 from dientap.core import realtime
+from dientap.core.testing import wait_for
 from dientap.exercises import live, sse
 from dientap.exercises.models import Membership
 
@@ -108,15 +109,6 @@ class RawStream:
 def cookie_of(client, user):
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}"
-
-
-def wait_for(condition, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def emit(exercise, n, **kw):
