@@ -45,6 +45,9 @@ class RestrictedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         path = getattr(self.model, "exercise_path", None)
+        if exercise is not None and path is None:
+            raise TypeError(f"{self.model.__name__} belongs to no exercise: restrict() it "
+                            "without exercise=")
         exercise_id = within() if exercise is None else getattr(exercise, "pk", exercise)
         qs = self
         if exercise_id is not None and path is not None:

@@ -136,3 +136,10 @@ def test_a_page_reads_the_standing_once(client, world):
     standing = [q for q in ctx.captured_queries if "@frame" in q["sql"] or (
         "exercises_membership" in q["sql"] and "UNION" in q["sql"])]
     assert len(standing) == 1
+
+
+def test_a_model_outside_exercises_cannot_be_narrowed_to_one(world):
+    from dientap.organizations.models import Body
+
+    with pytest.raises(TypeError):
+        Body.objects.restrict(world.organizer, VIEW, exercise=world.tq23)
