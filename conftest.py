@@ -7,6 +7,26 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """The page cache's versions in Redis are this test run's own: another run on the same
+    Redis (a server, a second test process) writes its own tables."""
+    from django.conf import settings
+
+    from dientap.core import pagecache
+
+    settings.DIENTAP_PAGE_CACHE_NAMESPACE = f"dientap-test-{os.getpid()}"
+    pagecache.reset_store()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.conf import settings
+
+    if settings.configured and getattr(settings, "REDIS_URL", ""):
+        from dientap.core import pagecache
+
+        pagecache.forget_namespace()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.LANGUAGE_CODE = "vi"
@@ -15,6 +35,10 @@ def _test_settings(settings):
     # The scenario clock's background ticker would write to the test database behind the
     # tests' backs; tests that need it call scenarios.services.issue_due themselves.
     settings.SCENARIO_TICKER = False
+    # Pages a previous test kept (its rows rolled back since) are never served again.
+    from dientap.core import pagecache
+
+    pagecache.invalidate_all()
 
 
 def main_html(response) -> str:

@@ -156,6 +156,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Repeat views of the busiest pages come from a cache that every write empties
+# (core/pagecache.py); shared through Redis when REDIS_URL is set, else in the process.
+# Several server processes therefore need REDIS_URL (as live fan-out does).
+DIENTAP_PAGE_CACHE = os.environ.get("DIENTAP_PAGE_CACHE", "1") != "0"
+DIENTAP_PAGE_CACHE_NAMESPACE = os.environ.get("DIENTAP_PAGE_CACHE_NAMESPACE", "dientap")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

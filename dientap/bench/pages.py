@@ -95,7 +95,9 @@ def ensure_users(password: str = BENCH_PASSWORD) -> tuple[User, User]:
 
 
 def count_queries(user, exercise_id: int, pages=PAGES) -> dict[str, int]:
-    """SQL queries of each page for `user`, in-process (test client); a warm-up call first."""
+    """SQL queries of each page for `user`, in-process (test client); a warm-up call first.
+    The page is built each time (``Cache-Control: no-cache``): a repeat view from the page
+    cache (core/pagecache.py) makes two queries whatever the page."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -109,7 +111,7 @@ def count_queries(user, exercise_id: int, pages=PAGES) -> dict[str, int]:
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
+            response = client.get(url, headers={"cache-control": "no-cache"})
             if hasattr(response, "streaming_content"):
                 b"".join(response.streaming_content)
         counts[page.key] = len(ctx.captured_queries)

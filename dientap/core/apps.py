@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "dientap.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.install()

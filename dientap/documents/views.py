@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from dientap.conferences.models import Conference
+from dientap.core import pagecache
+from dientap.core.pagecache import page_cache
 from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.views import ServiceFormView, post_service_action
@@ -140,6 +142,7 @@ def _options(qs, selected, label="name", length=70):
 
 
 @login_required
+@page_cache(pagecache.LISTS)
 def register(request, pk):
     """The register, a page at a time (filters kept across pages; the .xlsx holds it all)."""
     exercise = get_exercise(request.user, pk)
@@ -197,6 +200,7 @@ class SeedView(ExerciseMixin, ServiceFormView):
 
 
 @login_required
+@page_cache(pagecache.LISTS)
 def matrix(request, pk):
     """The readiness matrix: its figures over every document, its rows (bodies) a page at a
     time."""

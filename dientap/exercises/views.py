@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from dientap.core import pagecache
 from dientap.core.audit import entries_for
+from dientap.core.pagecache import page_cache
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.views import ServiceFormView, get_scoped, post_service_action
 
@@ -72,6 +74,7 @@ OVERVIEW_HOLDINGS = 5
 
 
 @login_required
+@page_cache(pagecache.LISTS)
 def exercise_detail(request, pk):
     exercise = get_exercise(request.user, pk)
     rounds = selectors.rounds_summary(exercise, first=OVERVIEW_HOLDINGS)

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dientap.core import pagecache
 from dientap.core.audit import entries_for
+from dientap.core.pagecache import page_cache
 from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.views import ServiceFormView, get_scoped, post_service_action
@@ -24,6 +26,7 @@ def scoped_get(model, user, pk, action=VIEW):
 
 
 @login_required
+@page_cache(pagecache.LISTS)
 def person_list(request):
     query = request.GET.get("q", "").strip()
     page = page_of(request, selectors.person_list(request.user, query=query))

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from dientap.conferences.models import Holding
+from dientap.core import pagecache
 from dientap.core.audit import entries_for
+from dientap.core.pagecache import page_cache
 from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.views import ServiceFormView, get_scoped, post_service_action
@@ -132,6 +134,7 @@ def _observation_filters(request, exercise) -> dict:
 
 
 @login_required
+@page_cache(pagecache.LISTS)
 def observations(request, pk):
     """The exercise's observations, newest first, a page at a time (the live feed refreshes
     the first page)."""
@@ -180,6 +183,7 @@ def observation_photo(request, oid):
 # --- corrective actions -----------------------------------------------------------------------
 
 @login_required
+@page_cache(pagecache.LISTS)
 def actions(request, pk):
     exercise = get_exercise(request.user, pk)
     bodies = selectors.exercise_bodies(exercise)
@@ -647,6 +651,7 @@ class BudgetLineEditView(ServiceFormView):
 # --- dashboard --------------------------------------------------------------------------------
 
 @login_required
+@page_cache(pagecache.LISTS)
 def dashboard(request, pk):
     exercise = get_exercise(request.user, pk)
     data = selectors.dashboard(request.user, exercise)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dientap.core import pagecache
 from dientap.core.audit import entries_for
+from dientap.core.pagecache import page_cache
 from dientap.core.paging import page_of
 from dientap.core.scoping import CHANGE, VIEW
 from dientap.core.services import ConflictError
@@ -47,9 +49,9 @@ def _situation(user, exercise, sid, action=VIEW) -> Situation:
 
 
 @login_required
+@page_cache(pagecache.LIVE, always=ticker.ensure_ticker)
 def situation_list(request, pk):
     exercise = _scenario_exercise(request.user, pk)
-    ticker.ensure_ticker()
     form = ListFilterForm(request.GET or None, exercise=exercise)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.situation_rows(
@@ -243,9 +245,9 @@ def import_preview(request, pk):
 # --- the director's console ---------------------------------------------------------------
 
 @login_required
+@page_cache(pagecache.LIVE, always=ticker.ensure_ticker)
 def director(request, pk):
     exercise = _scenario_exercise(request.user, pk)
-    ticker.ensure_ticker()
     state = selectors.director_state(request.user, exercise)
     return render(request, "scenarios/director.html", {
         "exercise": exercise, "state": state, "can_direct": state["can_direct"],
@@ -254,9 +256,9 @@ def director(request, pk):
 
 
 @login_required
+@page_cache(pagecache.LIVE, always=ticker.ensure_ticker)
 def director_state(request, pk):
     exercise = _scenario_exercise(request.user, pk)
-    ticker.ensure_ticker()
     return JsonResponse(selectors.director_state(request.user, exercise))
 
 
@@ -359,11 +361,11 @@ def _console_state(request, exercise, body):
 
 
 @login_required
+@page_cache(pagecache.LIVE, always=ticker.ensure_ticker)
 def console(request, pk):
     exercise = get_exercise(request.user, pk)
     staff = selectors.is_staff(request.user, exercise)
     body = _console_body(request, exercise, staff)
-    ticker.ensure_ticker()
     return render(request, "scenarios/console.html", {
         "exercise": exercise, "body": body, "state": _console_state(request, exercise, body),
         "bodies": selectors.frame_bodies(exercise).only("id", "name", "short_name",
@@ -373,10 +375,10 @@ def console(request, pk):
 
 
 @login_required
+@page_cache(pagecache.LIVE, always=ticker.ensure_ticker)
 def console_state(request, pk):
     exercise = get_exercise(request.user, pk)
     body = _console_body(request, exercise, selectors.is_staff(request.user, exercise))
-    ticker.ensure_ticker()
     return JsonResponse(_console_state(request, exercise, body))
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from dientap.core import pagecache
+from dientap.core.pagecache import page_cache
 from dientap.core.views import post_service_action
 from dientap.exercises.views import get_exercise, url_maker
 from dientap.organizations.models import Body
@@ -82,6 +84,7 @@ CALENDAR_HOLDING_FIELDS = (
 
 
 @login_required
+@page_cache(pagecache.LISTS)
 def exercise_calendar(request, pk):
     user = request.user
     exercise = get_exercise(user, pk)

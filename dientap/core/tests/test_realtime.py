@@ -26,10 +26,13 @@ def test_sequence_numbers_per_exercise(db):
     assert (a1.seq, a2.seq, b1.seq) == (1, 2, 1)
 
 
-def test_announced_only_after_commit(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+def test_announced_only_after_commit(db, django_capture_on_commit_callbacks, monkeypatch):
+    announced = []
+    monkeypatch.setattr(realtime, "announce", lambda *args: announced.append(args))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         realtime.emit(1, "x", {"n": 1})
-    assert len(callbacks) == 1
+        assert announced == []  # not before the commit
+    assert announced == [(1, 1)]  # once, after it
     assert Event.objects.filter(exercise_id=1).count() == 1
 
 
