@@ -62,9 +62,10 @@ def login(base: str, username: str, password: str) -> dict:
     return {"cookies": cookies}
 
 
-def pages(base: str, cookies: dict, urls: dict, warmup: int, repeat: int) -> dict:
+def pages(base: str, cookies: dict, urls: dict, warmup: int, repeat: int,
+          headers: dict | None = None) -> dict:
     conn = _conn(base)
-    headers = {"Cookie": _cookie_header(cookies)}
+    headers = {**(headers or {}), "Cookie": _cookie_header(cookies)}
     out = {}
     for key, path in urls.items():
         times, status = [], None
@@ -221,7 +222,8 @@ def main() -> None:
     if kind == "login":
         result = login(job["base"], job["username"], job["password"])
     elif kind == "pages":
-        result = pages(job["base"], job["cookies"], job["urls"], job["warmup"], job["repeat"])
+        result = pages(job["base"], job["cookies"], job["urls"], job["warmup"], job["repeat"],
+                       job.get("headers"))
     elif kind == "fanout":
         try:
             import uvloop
