@@ -9,10 +9,11 @@ it was built from has changed:
   Django (on every connection, see ``install()``) is classified, and the tables a SELECT reads
   (``FROM``/``JOIN``) are the page's dependencies.
 - **Every write bumps a version** of each table it writes (INSERT/UPDATE/DELETE; anything else
-  that is not a read, such as TRUNCATE or a schema change, bumps every page at once): right
-  away, and again when its transaction commits. A page is served again only while the
-  versions of all its tables are the ones read *before* it was built, so a write that commits
-  while it is built makes it stale at once.
+  that is not a read, such as TRUNCATE or a schema change, bumps every page at once) once its
+  transaction commits, in the store that all processes share; until then it is counted in the
+  writing process (which alone can read it). A page is served again only while the versions
+  of all its tables are the ones read *before* it was built, so a write that commits while it
+  is built makes it stale at once.
 - **Time**: overdue marks and clocks are computed from the current time, so a page is kept
   at most ``max_age`` seconds (a few seconds for the live consoles).
 - **Kept only what may be repeated**: GET requests of a logged-in session, 200 responses,
@@ -37,6 +38,7 @@ import pickle
 import re
 import threading
 import time
+import uuid
 from collections import OrderedDict
 
 from django.conf import settings
@@ -176,6 +178,42 @@ def _bump(tables) -> None:
         _warn("could not bump the page versions of %s", sorted(tables))
 
 
+class _LocalVersions:
+    """Writes not yet committed, counted in this process only (see ``_observe``)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+
+    def bump(self, tables) -> None:
+        with self.lock:
+            for table in tables:
+                self.counts[table] = self.counts.get(table, 0) + 1
+
+    def read(self, tables) -> list[int]:
+        with self.lock:
+            return [self.counts.get(t, 0) for t in tables]
+
+
+_local = _LocalVersions()
+PROCESS = uuid.uuid4().hex  # which process kept a page (its uncommitted counts are its own)
+
+
+def versions(tables) -> tuple:
+    """What a kept page carries: the shared versions of its tables, and this process's
+    counts of writes to them that may not be committed yet."""
+    return store().read(tables), PROCESS, _local.read(tables)
+
+
+def current(tables, kept) -> bool:
+    """Are the versions a page was kept with still those of its tables?"""
+    shared, process, local = kept
+    if store().read(tables) != shared:
+        return False
+    # Another process's uncommitted writes are invisible here: only this process's count.
+    return process != PROCESS or _local.read(tables) == local
+
+
 def invalidate_all() -> None:
     """Every kept page is built afresh (tests, restores, changes made outside Django)."""
     _bump({ALL})
@@ -208,13 +246,32 @@ def _observe(execute, sql, params, many, context):
         if tables:
             if capture is not None:
                 capture.wrote = True
-            # Now (a later read in the same transaction, a test's transaction that never
-            # commits) and at commit (pages built meanwhile from the data before the write).
-            _bump(tables)
-            connection = context["connection"]
-            if connection.in_atomic_block:
-                transaction.on_commit(functools.partial(_bump, tables), using=connection.alias)
+            _written(context["connection"], tables)
     return result
+
+
+def _written(connection, tables) -> None:
+    """Counted now in this process (a later read in the same transaction; a test's
+    transaction, which never commits), and bumped in the store once committed: right away in
+    autocommit, else by one callback per transaction that bumps all the tables it wrote."""
+    _local.bump(tables)
+    if not connection.in_atomic_block:
+        _bump(tables)
+        return
+    pending = connection.__dict__.setdefault("_dientap_pagecache_pending", set())
+    pending.update(tables)
+    flush = connection.__dict__.get("_dientap_pagecache_flush")
+    if flush is None:
+        def flush():
+            written = set(pending)
+            pending.clear()
+            if written:
+                _bump(written)
+
+        connection._dientap_pagecache_flush = flush
+    # A savepoint rolled back drops the callbacks registered inside it: register again then.
+    if not any(entry[1] is flush for entry in connection.run_on_commit):
+        transaction.on_commit(flush, using=connection.alias)
 
 
 def _install(sender, connection, **kwargs):
@@ -281,7 +338,7 @@ def page_cache(max_age: float, *, always=None):
             known = _tables_of.get(name)
             tables = sorted(known | ALWAYS) if known is not None else None
             try:
-                versions = store().read(tables) if tables else None
+                kept_with = versions(tables) if tables else None
             except Exception:  # noqa: BLE001 - no cache: build the page
                 _warn("page cache unavailable")
                 return view(request, *args, **kwargs)
@@ -300,7 +357,7 @@ def page_cache(max_age: float, *, always=None):
             if (key is not None and response.status_code == 200 and not capture.wrote
                     and not response.streaming and not response.cookies
                     and not capture.reads & IGNORED and not _pending_messages(request)):
-                _keep(key, response, tables, versions, max_age)
+                _keep(key, response, tables, kept_with, max_age)
             return response
 
         return wrapped
@@ -313,11 +370,11 @@ def _pending_messages(request) -> bool:
     return messages is not None and bool(messages._queued_messages)
 
 
-def _keep(key, response, tables, versions, max_age) -> None:
+def _keep(key, response, tables, kept_with, max_age) -> None:
     try:
         headers = [(k, v) for k, v in response.items()
                    if k.lower() not in ("set-cookie", "vary", "content-length")]
-        data = pickle.dumps((tables, versions, response.status_code, headers,
+        data = pickle.dumps((tables, kept_with, response.status_code, headers,
                              response.content), protocol=pickle.HIGHEST_PROTOCOL)
         store().set(key, data, max_age)
     except Exception:  # noqa: BLE001 - the page was served; it is only not kept
@@ -330,8 +387,8 @@ def _lookup(key) -> HttpResponse | None:
         data = s.get(key)
         if data is None:
             return None
-        tables, versions, status, headers, content = pickle.loads(data)  # noqa: S301 - ours
-        if s.read(tables) != versions:
+        tables, kept_with, status, headers, content = pickle.loads(data)  # noqa: S301 - ours
+        if not current(tables, kept_with):
             return None
     except Exception:  # noqa: BLE001 - no cache: build the page
         _warn("page cache unavailable")

@@ -3,6 +3,7 @@
 waiting message, a hard reload or the end of max_age builds it afresh; a page built while
 something was written is not kept; it never crosses sessions."""
 
+import pickle
 import time
 
 import pytest
@@ -94,8 +95,6 @@ def test_a_write_to_a_table_the_page_did_not_read_keeps_it(world, client, observ
 
 def kept_tables(response) -> set:
     """The tables the kept page of this response's request depends on."""
-    import pickle
-
     data = pagecache.store().get(pagecache._key(response.wsgi_request))
     return set(pickle.loads(data)[0])  # noqa: S301 - written by the test's own server
 
@@ -155,11 +154,11 @@ def test_a_page_built_while_a_write_commits_is_stale_at_once(world, client, obse
     response = client.get(observations)
     key = pagecache._key(response.wsgi_request)
     tables = ["*", "oversight_observation"]
-    before = pagecache.store().read(tables)
-    observe(world, "trong lúc dựng trang")  # commits while the page is being built
+    before = pagecache.versions(tables)
+    observe(world, "trong lúc dựng trang")  # written while the page is being built
     pagecache._keep(key, response, tables, before, 30)
     assert pagecache._lookup(key) is None
-    pagecache._keep(key, response, tables, pagecache.store().read(tables), 30)
+    pagecache._keep(key, response, tables, pagecache.versions(tables), 30)
     assert pagecache._lookup(key) is not None
 
 
@@ -201,20 +200,65 @@ def test_a_kept_page_lasts_max_age(world, client, observations):
     response = client.get(observations)
     key = pagecache._key(response.wsgi_request)
     tables = ["*", "oversight_observation"]
-    pagecache._keep(key, response, tables, pagecache.store().read(tables), 0.2)
+    pagecache._keep(key, response, tables, pagecache.versions(tables), 0.2)
     assert pagecache._lookup(key) is not None
     time.sleep(0.3)
     assert pagecache._lookup(key) is None
 
 
-def test_a_commit_bumps_the_versions_again(world, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_a_write_is_counted_at_once_and_shared_at_commit(world):
+    table = "oversight_observation"
+    shared = pagecache.store().read
+    before, local_before = shared([table])[0], pagecache._local.read([table])[0]
+    with transaction.atomic():
+        observe(world, "a")
+        observe(world, "b")
+        assert shared([table]) == [before]  # nothing shared before the commit ...
+        assert pagecache._local.read([table])[0] > local_before  # ... but counted here
+    assert shared([table]) == [before + 1]  # one bump for the transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_savepoint_still_leaves_the_commit_bump(world):
+    """The transaction's callback was registered inside a savepoint that rolled back: the
+    next write registers it again."""
     table = "oversight_observation"
     before = pagecache.store().read([table])[0]
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            observe(world, "a")
+            1 / 0  # noqa: B018
+        observe(world, "b")
+    assert pagecache.store().read([table])[0] == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_shares_nothing(world):
+    table = "oversight_observation"
+    before = pagecache.store().read([table])[0]
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
         observe(world, "a")
-        during = pagecache.store().read([table])[0]
-    after = pagecache.store().read([table])[0]
-    assert before < during < after
+        1 / 0  # noqa: B018
+    assert pagecache.store().read([table])[0] == before
+    observe(world, "b")  # autocommit: shared at once
+    assert pagecache.store().read([table])[0] == before + 1
+
+
+def test_only_this_process_counts_its_uncommitted_writes(world, client, observations):
+    get(client, observations)
+    assert get(client, observations)[1] == 2
+    pagecache._local.bump({"oversight_observation"})  # written here, not committed yet
+    assert get(client, observations)[1] > 2
+    response, queries = get(client, observations)
+    assert queries == 2
+    # the same page as another process kept it: its uncommitted counts are not compared
+    key = pagecache._key(response.wsgi_request)
+    tables, (shared, _process, local), *rest = pickle.loads(  # noqa: S301 - the test's own
+        pagecache.store().get(key))
+    pagecache.store().set(key, pickle.dumps((tables, (shared, "another", [0] * len(local)),
+                                             *rest)), 30)
+    assert get(client, observations)[1] == 2
 
 
 def test_a_write_it_cannot_place_ends_every_kept_page(world, client, observations):
