@@ -79,23 +79,32 @@ def classify(sql: str) -> tuple[str, frozenset]:
 
 # --- where versions and pages are kept --------------------------------------------------------
 
-class LocalStore:
-    """One process's memory (the demo, the SQLite test pass)."""
+class _Counts:
+    """A count per table, safe across threads."""
 
-    def __init__(self, size: int = 512):
+    def __init__(self):
         self.lock = threading.Lock()
-        self.versions: dict[str, int] = {}
-        self.pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self.size = size
+        self.counts: dict[str, int] = {}
 
     def bump(self, tables) -> None:
         with self.lock:
             for table in tables:
-                self.versions[table] = self.versions.get(table, 0) + 1
+                self.counts[table] = self.counts.get(table, 0) + 1
 
     def read(self, tables) -> list[int]:
         with self.lock:
-            return [self.versions.get(t, 0) for t in tables]
+            return [self.counts.get(t, 0) for t in tables]
+
+
+class LocalStore:
+    """One process's memory (the demo, one process without Redis)."""
+
+    def __init__(self, size: int = 512):
+        self.lock = threading.Lock()
+        self.versions = _Counts()
+        self.bump, self.read = self.versions.bump, self.versions.read
+        self.pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self.size = size
 
     def get(self, key: str) -> bytes | None:
         with self.lock:
@@ -178,24 +187,7 @@ def _bump(tables) -> None:
         _warn("could not bump the page versions of %s", sorted(tables))
 
 
-class _LocalVersions:
-    """Writes not yet committed, counted in this process only (see ``_observe``)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.counts: dict[str, int] = {}
-
-    def bump(self, tables) -> None:
-        with self.lock:
-            for table in tables:
-                self.counts[table] = self.counts.get(table, 0) + 1
-
-    def read(self, tables) -> list[int]:
-        with self.lock:
-            return [self.counts.get(t, 0) for t in tables]
-
-
-_local = _LocalVersions()
+_local = _Counts()  # writes not yet committed, counted in this process only (``_written``)
 PROCESS = uuid.uuid4().hex  # which process kept a page (its uncommitted counts are its own)
 
 
