@@ -54,6 +54,10 @@ def observations(world, client):
     ('SAVEPOINT "s1_x1"', pagecache.NEUTRAL, set()),
     ('RELEASE SAVEPOINT "s1_x1"', pagecache.NEUTRAL, set()),
     ("SET TIME ZONE 'UTC'", pagecache.NEUTRAL, set()),
+    ('WITH moved AS (UPDATE "a" SET "b" = 1 RETURNING "id") SELECT * FROM moved',
+     pagecache.WRITE, {pagecache.ALL}),
+    ('WITH RECURSIVE up AS (SELECT "id" FROM "organizations_area") SELECT * FROM up',
+     pagecache.READ, {"organizations_area", "up"}),
 ])
 def test_statements_are_read_as_reads_writes_or_neither(sql, kind, tables):
     assert pagecache.classify(sql) == (kind, frozenset(tables))
